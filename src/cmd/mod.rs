@@ -1,0 +1,36 @@
+//! The command-line interface: one file per subcommand, each with an
+//! `Args` struct and a `run` function. Library errors get file-level
+//! context here (`anyhow`), nowhere else.
+
+use clap::{Parser, Subcommand};
+
+pub mod generate;
+pub mod import;
+pub mod validate;
+
+/// Workplace-safety risk analytics: load injury, claims and exposure
+/// records, validate them, and build the department-month panel.
+#[derive(Debug, Parser)]
+#[command(name = "riskrank", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate a data folder: per-file table, quarantine files and panel.csv.
+    Validate(validate::Args),
+    /// Write a synthetic data set with known ground truth.
+    Generate(generate::Args),
+    /// Map a real public dataset onto the data contract.
+    Import(import::Args),
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Validate(args) => validate::run(args),
+        Command::Generate(args) => generate::run(args),
+        Command::Import(args) => import::run(args),
+    }
+}

@@ -1,0 +1,611 @@
+//! Reading the input files of a data folder: CSV or CSV.gz, row-level
+//! validation against the data contract, quarantine of rejected rows, and
+//! the read = accepted + quarantined account per file.
+//!
+//! Rows are streamed, never held: a scanner thread cuts each file into
+//! chunks of whole records, rayon validates a chunk's rows in parallel, and
+//! the accepted records are handed in file order to a [`RecordSink`] (the
+//! panel aggregates them as they pass). Memory therefore grows with what
+//! the sink keeps, plus one 64-bit hash per id for the duplicate check.
+//! The data files are read in parallel, each into its own fork of the sink,
+//! and merged in a fixed order so results never depend on timing.
+
+mod rows;
+pub mod scan;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+
+use jiff::civil::Date;
+use rayon::prelude::*;
+use rustc_hash::FxHashSet;
+use serde::{Deserialize, Serialize};
+
+use crate::schema::{ClaimRecord, Department, ExposureRecord, InjuryRecord, Month};
+pub use rows::DAYS_CAP;
+use rows::{ColumnMap, Context, Rejection, Row, RowSpec};
+
+/// Why a row was quarantined. The `snake_case` names are what
+/// `quarantine/*.csv` and the generator's `bad_rows.csv` say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    MissingValue,
+    UnparsableValue,
+    OutOfRange,
+    UnknownEnum,
+    UnknownDepartment,
+    DuplicateId,
+    FutureDate,
+    ReportedBeforeInjury,
+    ClosedWithoutDate,
+    WrongFieldCount,
+    MalformedQuoting,
+}
+
+impl Reason {
+    pub const ALL: [Reason; 11] = [
+        Reason::MissingValue,
+        Reason::UnparsableValue,
+        Reason::OutOfRange,
+        Reason::UnknownEnum,
+        Reason::UnknownDepartment,
+        Reason::DuplicateId,
+        Reason::FutureDate,
+        Reason::ReportedBeforeInjury,
+        Reason::ClosedWithoutDate,
+        Reason::WrongFieldCount,
+        Reason::MalformedQuoting,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::MissingValue => "missing_value",
+            Reason::UnparsableValue => "unparsable_value",
+            Reason::OutOfRange => "out_of_range",
+            Reason::UnknownEnum => "unknown_enum",
+            Reason::UnknownDepartment => "unknown_department",
+            Reason::DuplicateId => "duplicate_id",
+            Reason::FutureDate => "future_date",
+            Reason::ReportedBeforeInjury => "reported_before_injury",
+            Reason::ClosedWithoutDate => "closed_without_date",
+            Reason::WrongFieldCount => "wrong_field_count",
+            Reason::MalformedQuoting => "malformed_quoting",
+        }
+    }
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The four input files of the data contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FileKind {
+    Departments,
+    Injuries,
+    Claims,
+    Exposure,
+}
+
+impl FileKind {
+    pub const ALL: [FileKind; 4] = [
+        FileKind::Departments,
+        FileKind::Injuries,
+        FileKind::Claims,
+        FileKind::Exposure,
+    ];
+
+    /// The file name without `.csv` / `.csv.gz`.
+    pub fn stem(self) -> &'static str {
+        match self {
+            FileKind::Departments => "departments",
+            FileKind::Injuries => "injuries",
+            FileKind::Claims => "claims",
+            FileKind::Exposure => "exposure",
+        }
+    }
+}
+
+/// Receives accepted records in file order. Each data file is read into
+/// its own `fork`, and the forks are merged back in a fixed order.
+pub trait RecordSink: Send + Sized {
+    /// An empty sink with the same settings.
+    fn fork(&self) -> Self;
+    fn merge(&mut self, other: Self);
+    fn injury(&mut self, _record: &InjuryRecord<'_>) {}
+    fn claim(&mut self, _record: &ClaimRecord<'_>) {}
+    fn exposure(&mut self, _record: &ExposureRecord<'_>) {}
+}
+
+/// A sink that keeps nothing, for callers that only want the account.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Discard;
+
+impl RecordSink for Discard {
+    fn fork(&self) -> Self {
+        Discard
+    }
+    fn merge(&mut self, _other: Self) {}
+}
+
+/// How the data folder is read.
+#[derive(Debug, Clone)]
+pub struct LoadOptions {
+    /// The month the data is as of: no date may fall after its last day.
+    /// `None`: no date may fall after `today`.
+    pub as_of: Option<Month>,
+    pub today: Date,
+}
+
+impl LoadOptions {
+    pub fn new(as_of: Option<Month>) -> Self {
+        LoadOptions {
+            as_of,
+            today: jiff::ZonedDateTime::now().date(),
+        }
+    }
+
+    pub fn latest_date(&self) -> Date {
+        self.as_of.map_or(self.today, Month::last_day)
+    }
+}
+
+/// The account of one input file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FileReport {
+    pub kind: FileKind,
+    pub path: PathBuf,
+    /// Data rows read (the header and blank lines are not rows).
+    pub read: u64,
+    pub accepted: u64,
+    pub quarantined: u64,
+    pub reasons: BTreeMap<Reason, u64>,
+    /// Header columns the contract does not know: ignored, reported once.
+    pub unknown_columns: Vec<String>,
+    /// The header as it was in the file, for writing quarantined rows back.
+    #[serde(skip)]
+    pub header: Vec<String>,
+}
+
+impl FileReport {
+    pub fn file_name(&self) -> String {
+        self.path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }
+
+    /// read = accepted + quarantined.
+    pub fn balanced(&self) -> bool {
+        self.read == self.accepted + self.quarantined
+    }
+}
+
+/// A rejected row, kept unchanged for `quarantine/<file>.csv`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct QuarantinedRow {
+    pub file: FileKind,
+    pub line: u64,
+    pub column: String,
+    pub reason: Reason,
+    pub detail: String,
+    pub fields: Vec<String>,
+}
+
+/// Everything read from a data folder.
+#[derive(Debug)]
+pub struct Loaded<S> {
+    pub dir: PathBuf,
+    pub options: LoadOptions,
+    /// The department list, when `departments.csv` was given.
+    pub departments: Option<Vec<Department>>,
+    /// One report per file present, in `FileKind` order.
+    pub files: Vec<FileReport>,
+    /// Rejected rows, by file and then line.
+    pub quarantine: Vec<QuarantinedRow>,
+    pub sink: S,
+}
+
+impl<S> Loaded<S> {
+    pub fn report(&self, kind: FileKind) -> Option<&FileReport> {
+        self.files.iter().find(|f| f.kind == kind)
+    }
+
+    pub fn quarantined(&self, kind: FileKind) -> impl Iterator<Item = &QuarantinedRow> {
+        self.quarantine.iter().filter(move |q| q.file == kind)
+    }
+}
+
+/// A data folder or file that cannot be read at all. Each names the file.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("{}: cannot read: {source}", path.display())]
+    Io { path: PathBuf, source: io::Error },
+    #[error("{}: no injuries.csv or claims.csv (nor .csv.gz): nothing to analyse", dir.display())]
+    NoData { dir: PathBuf },
+    #[error("{}: both {stem}.csv and {stem}.csv.gz are present; keep one", dir.display())]
+    Ambiguous { dir: PathBuf, stem: &'static str },
+    #[error("{}: the file is empty (no header row)", path.display())]
+    Empty { path: PathBuf },
+    #[error("{}: line {line}: not valid UTF-8 text (the data contract requires UTF-8)", path.display())]
+    Encoding { path: PathBuf, line: u64 },
+    #[error("{}: line {line}: the header is not valid CSV (stray quote)", path.display())]
+    BadHeader { path: PathBuf, line: u64 },
+    #[error("{}: missing required column(s) {missing}; the header has: {found}", path.display())]
+    MissingColumns {
+        path: PathBuf,
+        missing: String,
+        found: String,
+    },
+    #[error("{}: column {column:?} appears twice in the header", path.display())]
+    DuplicateColumn { path: PathBuf, column: String },
+}
+
+/// Finds `<stem>.csv` or `<stem>.csv.gz` in `dir`.
+pub fn locate(dir: &Path, kind: FileKind) -> Result<Option<PathBuf>, IngestError> {
+    let plain = dir.join(format!("{}.csv", kind.stem()));
+    let gz = dir.join(format!("{}.csv.gz", kind.stem()));
+    match (plain.is_file(), gz.is_file()) {
+        (true, true) => Err(IngestError::Ambiguous {
+            dir: dir.to_path_buf(),
+            stem: kind.stem(),
+        }),
+        (true, false) => Ok(Some(plain)),
+        (false, true) => Ok(Some(gz)),
+        (false, false) => Ok(None),
+    }
+}
+
+/// Reads and validates every file of the data folder `dir`, feeding the
+/// accepted records to `sink`. Fails, before anything is written anywhere,
+/// when a file cannot be read at all.
+pub fn load<S: RecordSink>(dir: &Path, options: &LoadOptions, sink: S) -> Result<Loaded<S>, IngestError> {
+    if !dir.is_dir() {
+        let source = io::Error::new(io::ErrorKind::NotFound, "no such data folder");
+        return Err(IngestError::Io {
+            path: dir.to_path_buf(),
+            source,
+        });
+    }
+    let dept_path = locate(dir, FileKind::Departments)?;
+    let inj_path = locate(dir, FileKind::Injuries)?;
+    let clm_path = locate(dir, FileKind::Claims)?;
+    let exp_path = locate(dir, FileKind::Exposure)?;
+    if inj_path.is_none() && clm_path.is_none() {
+        return Err(IngestError::NoData { dir: dir.to_path_buf() });
+    }
+
+    let mut ctx = Context {
+        latest_date: options.latest_date(),
+        departments: None,
+    };
+    let mut files = Vec::new();
+    let mut quarantine = Vec::new();
+    let mut departments = None;
+    if let Some(path) = &dept_path {
+        let mut list = Vec::new();
+        let outcome = read_file::<rows::Departments>(path, &ctx, |d| list.push(d.clone()))?;
+        ctx.departments = Some(list.iter().map(|d| d.department.clone()).collect());
+        departments = Some(list);
+        files.push(outcome.report);
+        quarantine.extend(outcome.quarantine);
+    }
+
+    let (mut inj_sink, mut clm_sink, mut exp_sink) = (sink.fork(), sink.fork(), sink.fork());
+    let (inj, clm, exp) = std::thread::scope(|s| {
+        let ctx = &ctx;
+        let inj = s.spawn(|| read_opt::<rows::Injuries>(&inj_path, ctx, |r| inj_sink.injury(r)));
+        let clm = s.spawn(|| read_opt::<rows::Claims>(&clm_path, ctx, |r| clm_sink.claim(r)));
+        let exp = read_opt::<rows::Exposure>(&exp_path, ctx, |r| exp_sink.exposure(r));
+        (join(inj), join(clm), exp)
+    });
+    let mut sink = sink;
+    for (outcome, fork) in [(inj?, inj_sink), (clm?, clm_sink), (exp?, exp_sink)] {
+        sink.merge(fork);
+        if let Some(outcome) = outcome {
+            files.push(outcome.report);
+            quarantine.extend(outcome.quarantine);
+        }
+    }
+    Ok(Loaded {
+        dir: dir.to_path_buf(),
+        options: options.clone(),
+        departments,
+        files,
+        quarantine,
+        sink,
+    })
+}
+
+fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
+struct FileOutcome {
+    report: FileReport,
+    quarantine: Vec<QuarantinedRow>,
+}
+
+fn read_opt<S: RowSpec>(
+    path: &Option<PathBuf>,
+    ctx: &Context,
+    accept: impl for<'a> FnMut(&S::Record<'a>),
+) -> Result<Option<FileOutcome>, IngestError> {
+    path.as_deref().map(|p| read_file::<S>(p, ctx, accept)).transpose()
+}
+
+fn open(path: &Path) -> Result<Box<dyn Read + Send>, IngestError> {
+    let file = File::open(path).map_err(|source| IngestError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let gz = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("gz"));
+    Ok(if gz {
+        Box::new(flate2::read::MultiGzDecoder::new(file))
+    } else {
+        Box::new(file)
+    })
+}
+
+/// One row's fate, before the in-order duplicate check.
+struct RowOutcome<R> {
+    line: u64,
+    start: usize,
+    end: usize,
+    result: Result<(R, u64), Rejection>,
+}
+
+/// Streams one file through the scanner, parallel validation and the
+/// in-order duplicate check; `accept` sees accepted records in file order.
+fn read_file<S: RowSpec>(
+    path: &Path,
+    ctx: &Context,
+    mut accept: impl for<'a> FnMut(&S::Record<'a>),
+) -> Result<FileOutcome, IngestError> {
+    let reader = open(path)?;
+    let io_err = |source: io::Error| IngestError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    std::thread::scope(|scope| {
+        let (tx, rx) = mpsc::sync_channel(2);
+        scope.spawn(move || {
+            let mut scanner = scan::Scanner::new(reader);
+            loop {
+                let next = scanner.next_chunk();
+                let stop = !matches!(next, Ok(Some(_)));
+                if tx.send(next).is_err() || stop {
+                    break;
+                }
+            }
+        });
+        let mut state: Option<FileState> = None;
+        let mut quarantine = Vec::new();
+        let mut report = None;
+        while let Ok(next) = rx.recv() {
+            let Some(chunk) = next.map_err(io_err)? else { break };
+            let mut records = &chunk.records[..];
+            if state.is_none() {
+                let Some((first, rest)) = records.split_first() else {
+                    continue;
+                };
+                let (map, rep) = read_header::<S>(path, chunk.text(first), first.line)?;
+                state = Some(FileState {
+                    map,
+                    seen: FxHashSet::default(),
+                });
+                report = Some(rep);
+                records = rest;
+            }
+            let (Some(st), Some(rep)) = (state.as_mut(), report.as_mut()) else {
+                continue;
+            };
+            let outcomes = validate_chunk::<S>(path, &chunk, records, &st.map, ctx)?;
+            for o in outcomes {
+                rep.read += 1;
+                let rejection = match o.result {
+                    Ok((record, key)) if st.seen.insert(key) => {
+                        accept(&record);
+                        rep.accepted += 1;
+                        continue;
+                    }
+                    Ok(_) => Rejection::new(Reason::DuplicateId, S::KEY, "an earlier row has the same id"),
+                    Err(rejection) => rejection,
+                };
+                rep.quarantined += 1;
+                *rep.reasons.entry(rejection.reason).or_default() += 1;
+                quarantine.push(QuarantinedRow {
+                    file: S::FILE,
+                    line: o.line,
+                    column: rejection.column.to_string(),
+                    reason: rejection.reason,
+                    detail: rejection.detail,
+                    fields: scan::split_lenient(&chunk.bytes[o.start..o.end]),
+                });
+            }
+        }
+        let report = report.ok_or_else(|| IngestError::Empty {
+            path: path.to_path_buf(),
+        })?;
+        Ok(FileOutcome { report, quarantine })
+    })
+}
+
+struct FileState {
+    map: ColumnMap,
+    /// 64-bit hashes of the ids accepted so far (xxh3; a false duplicate
+    /// needs a collision, about 1 in 10^5 for a 10-million-row file).
+    seen: FxHashSet<u64>,
+}
+
+fn read_header<S: RowSpec>(path: &Path, bytes: &[u8], line: u64) -> Result<(ColumnMap, FileReport), IngestError> {
+    let text = std::str::from_utf8(bytes).map_err(|_| IngestError::Encoding {
+        path: path.to_path_buf(),
+        line,
+    })?;
+    let mut fields = Vec::new();
+    scan::split_fields(text, &mut fields).map_err(|_| IngestError::BadHeader {
+        path: path.to_path_buf(),
+        line,
+    })?;
+    let header: Vec<String> = fields.iter().map(|f| f.to_string()).collect();
+    let names: Vec<String> = header.iter().map(|h| h.trim().to_lowercase()).collect();
+    for (i, n) in names.iter().enumerate() {
+        if names[..i].contains(n) {
+            return Err(IngestError::DuplicateColumn {
+                path: path.to_path_buf(),
+                column: n.clone(),
+            });
+        }
+    }
+    let positions: Vec<Option<usize>> = S::COLUMNS.iter().map(|c| names.iter().position(|n| n == c)).collect();
+    let missing: Vec<&str> = S::REQUIRED
+        .iter()
+        .filter(|&&c| positions[c].is_none())
+        .map(|&c| S::COLUMNS[c])
+        .collect();
+    if !missing.is_empty() {
+        return Err(IngestError::MissingColumns {
+            path: path.to_path_buf(),
+            missing: missing.join(", "),
+            found: header.join(", "),
+        });
+    }
+    let unknown_columns = names
+        .iter()
+        .filter(|n| !S::COLUMNS.contains(&n.as_str()) && !S::PERSONAL.contains(&n.as_str()))
+        .cloned()
+        .collect();
+    let map = ColumnMap {
+        positions,
+        width: names.len(),
+    };
+    let report = FileReport {
+        kind: S::FILE,
+        path: path.to_path_buf(),
+        read: 0,
+        accepted: 0,
+        quarantined: 0,
+        reasons: BTreeMap::new(),
+        unknown_columns,
+        header,
+    };
+    Ok((map, report))
+}
+
+/// Validates a chunk's records in parallel; the outcomes come back in file order.
+fn validate_chunk<'c, S: RowSpec>(
+    path: &Path,
+    chunk: &'c scan::RawChunk,
+    records: &[scan::RawRecord],
+    map: &ColumnMap,
+    ctx: &Context,
+) -> Result<Vec<RowOutcome<S::Record<'c>>>, IngestError> {
+    let batches: Vec<Vec<RowOutcome<S::Record<'c>>>> = records
+        .par_chunks(1024)
+        .map(|batch| {
+            let mut fields = Vec::with_capacity(map.width);
+            let mut out = Vec::with_capacity(batch.len());
+            for rec in batch {
+                let text = std::str::from_utf8(chunk.text(rec)).map_err(|_| IngestError::Encoding {
+                    path: path.to_path_buf(),
+                    line: rec.line,
+                })?;
+                validate_record::<S>(text, rec, map, ctx, &mut fields, &mut out);
+            }
+            Ok(out)
+        })
+        .collect::<Result<_, IngestError>>()?;
+    Ok(batches.into_iter().flatten().collect())
+}
+
+fn validate_record<'c, S: RowSpec>(
+    text: &'c str,
+    rec: &scan::RawRecord,
+    map: &ColumnMap,
+    ctx: &Context,
+    fields: &mut Vec<std::borrow::Cow<'c, str>>,
+    out: &mut Vec<RowOutcome<S::Record<'c>>>,
+) {
+    let split = scan::split_fields(text, fields);
+    if rec.lines > 1 && (split.is_err() || fields.len() != map.width) {
+        // A quote that opened a field but was really a stray one: cut the
+        // record back to physical lines so the rows after it survive.
+        let mut offset = 0;
+        for (i, raw_line) in text.split('\n').enumerate() {
+            let line = raw_line.strip_suffix('\r').unwrap_or(raw_line);
+            let start = rec.start + offset;
+            let sub = scan::RawRecord {
+                start,
+                end: start + line.len(),
+                line: rec.line + i as u64,
+                lines: 1,
+            };
+            offset += raw_line.len() + 1;
+            if !line.is_empty() {
+                validate_record::<S>(line, &sub, map, ctx, fields, out);
+            }
+        }
+        return;
+    }
+    let result = match split {
+        Err(_) => Err(Rejection::new(
+            Reason::MalformedQuoting,
+            "",
+            "a stray or unbalanced quote",
+        )),
+        Ok(()) if fields.len() != map.width => Err(Rejection::new(
+            Reason::WrongFieldCount,
+            "",
+            format!("{} fields, the header has {}", fields.len(), map.width),
+        )),
+        Ok(()) => {
+            let row = Row {
+                fields,
+                map,
+                columns: S::COLUMNS,
+            };
+            S::parse(&row, ctx).map(|r| {
+                let key = S::key(&r);
+                (r, key)
+            })
+        }
+    };
+    out.push(RowOutcome {
+        line: rec.line,
+        start: rec.start,
+        end: rec.end,
+        result,
+    });
+}
+
+/// The bytes of `quarantine/<file>.csv`: `line`, `column`, `reason` and
+/// `detail`, then the rejected row's own fields exactly as they were (a
+/// ragged row stays ragged, so nothing of it is lost).
+pub fn quarantine_csv<'q>(
+    header: &[String],
+    rows: impl IntoIterator<Item = &'q QuarantinedRow>,
+) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
+    let mut head = vec!["line", "column", "reason", "detail"];
+    head.extend(header.iter().map(String::as_str));
+    w.write_record(&head)?;
+    for q in rows {
+        let line = q.line.to_string();
+        let mut rec = vec![line.as_str(), q.column.as_str(), q.reason.as_str(), q.detail.as_str()];
+        rec.extend(q.fields.iter().map(String::as_str));
+        w.write_record(&rec)?;
+    }
+    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}
+
+#[cfg(test)]
+mod tests;

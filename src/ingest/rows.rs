@@ -1,0 +1,423 @@
+//! Row-level validation: one `RowSpec` per input file turns a row's fields
+//! into a typed record or a `Rejection` naming the column and reason.
+//! Checks run in column order, then the cross-column rules, so a row with
+//! several defects is always rejected for the same one.
+
+use std::borrow::Cow;
+
+use jiff::civil::Date;
+use rustc_hash::FxHashSet;
+
+use super::{FileKind, Reason};
+use crate::schema::{self, ClaimRecord, ClaimStatus, Department, ExposureRecord, InjuryRecord, OshaClass, ScalarError};
+
+/// Why one row was rejected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    pub reason: Reason,
+    /// The column at fault; empty for row-level problems (field count, quoting).
+    pub column: &'static str,
+    pub detail: String,
+}
+
+impl Rejection {
+    pub fn new(reason: Reason, column: &'static str, detail: impl Into<String>) -> Self {
+        Rejection {
+            reason,
+            column,
+            detail: detail.into(),
+        }
+    }
+}
+
+/// What every row check may consult.
+#[derive(Debug, Clone)]
+pub struct Context {
+    /// The last day a date may fall on (the end of the as-of month).
+    pub latest_date: Date,
+    /// Known department codes, when `departments.csv` was given.
+    pub departments: Option<FxHashSet<String>>,
+}
+
+/// Where each of a spec's columns sits in the file's header.
+#[derive(Debug, Clone)]
+pub struct ColumnMap {
+    pub positions: Vec<Option<usize>>,
+    pub width: usize,
+}
+
+/// One row's fields seen through the column map.
+pub struct Row<'r, 'a> {
+    pub fields: &'r [Cow<'a, str>],
+    pub map: &'r ColumnMap,
+    pub columns: &'static [&'static str],
+}
+
+fn trimmed<'a>(value: &Cow<'a, str>) -> Option<Cow<'a, str>> {
+    let t = value.trim();
+    if t.is_empty() {
+        return None;
+    }
+    Some(match value {
+        Cow::Borrowed(b) => Cow::Borrowed(b.trim()),
+        Cow::Owned(_) => Cow::Owned(t.to_string()),
+    })
+}
+
+fn scalar_rejection(column: &'static str, err: ScalarError) -> Rejection {
+    let reason = match err {
+        ScalarError::Unparsable(..) => Reason::UnparsableValue,
+        ScalarError::OutOfRange(..) => Reason::OutOfRange,
+    };
+    Rejection::new(reason, column, err.to_string())
+}
+
+impl<'a> Row<'_, 'a> {
+    /// The trimmed value of column `col`; `None` when absent or empty.
+    pub fn value(&self, col: usize) -> Option<Cow<'a, str>> {
+        let pos = self.map.positions[col]?;
+        self.fields.get(pos).and_then(trimmed)
+    }
+
+    pub fn required(&self, col: usize) -> Result<Cow<'a, str>, Rejection> {
+        self.value(col)
+            .ok_or_else(|| Rejection::new(Reason::MissingValue, self.columns[col], "required value is empty"))
+    }
+
+    pub fn parse<T>(&self, col: usize, parse: fn(&str) -> Result<T, ScalarError>) -> Result<Option<T>, Rejection> {
+        self.value(col)
+            .map(|v| parse(&v).map_err(|e| scalar_rejection(self.columns[col], e)))
+            .transpose()
+    }
+
+    pub fn parse_required<T>(&self, col: usize, parse: fn(&str) -> Result<T, ScalarError>) -> Result<T, Rejection> {
+        let v = self.required(col)?;
+        parse(&v).map_err(|e| scalar_rejection(self.columns[col], e))
+    }
+
+    pub fn enumeration<T: std::str::FromStr>(&self, col: usize, allowed: &str) -> Result<T, Rejection> {
+        let v = self.required(col)?;
+        v.parse::<T>().map_err(|_| {
+            Rejection::new(
+                Reason::UnknownEnum,
+                self.columns[col],
+                format!("{v:?} is not one of {allowed}"),
+            )
+        })
+    }
+
+    /// A department code that must be known when a department list was given.
+    pub fn department(&self, col: usize, ctx: &Context) -> Result<Cow<'a, str>, Rejection> {
+        let d = self.required(col)?;
+        match &ctx.departments {
+            Some(known) if !known.contains(d.as_ref()) => Err(Rejection::new(
+                Reason::UnknownDepartment,
+                self.columns[col],
+                format!("{d:?} is not in departments.csv"),
+            )),
+            _ => Ok(d),
+        }
+    }
+}
+
+fn not_future(date: Date, column: &'static str, ctx: &Context) -> Result<(), Rejection> {
+    if date > ctx.latest_date {
+        return Err(Rejection::new(
+            Reason::FutureDate,
+            column,
+            format!("{date} is after the as-of date {}", ctx.latest_date),
+        ));
+    }
+    Ok(())
+}
+
+fn not_future_opt(date: Option<Date>, column: &'static str, ctx: &Context) -> Result<(), Rejection> {
+    date.map_or(Ok(()), |d| not_future(d, column, ctx))
+}
+
+fn positive(value: f64, column: &'static str) -> Result<f64, Rejection> {
+    if value > 0.0 {
+        Ok(value)
+    } else {
+        Err(Rejection::new(
+            Reason::OutOfRange,
+            column,
+            format!("{value} must be greater than 0"),
+        ))
+    }
+}
+
+fn non_negative(value: Option<f64>, column: &'static str) -> Result<Option<f64>, Rejection> {
+    match value {
+        Some(v) if v < 0.0 => Err(Rejection::new(
+            Reason::OutOfRange,
+            column,
+            format!("{v} must be 0 or more"),
+        )),
+        _ => Ok(value),
+    }
+}
+
+/// OSHA counts days away or restricted up to 180 per case.
+pub const DAYS_CAP: u32 = 180;
+
+/// How one input file is validated.
+pub trait RowSpec: Sync {
+    type Record<'a>: Send;
+    const FILE: FileKind;
+    /// Contract column names, in contract order; the `col` constants index this.
+    const COLUMNS: &'static [&'static str];
+    const REQUIRED: &'static [usize];
+    /// Columns carrying personal data: accepted in the header, never kept.
+    const PERSONAL: &'static [&'static str] = &[];
+    /// The column whose value must be unique (for the duplicate message).
+    const KEY: &'static str;
+
+    fn parse<'a>(row: &Row<'_, 'a>, ctx: &Context) -> Result<Self::Record<'a>, Rejection>;
+    /// The value that must be unique within the file.
+    fn key(record: &Self::Record<'_>) -> u64;
+}
+
+fn hash_key(parts: &[&[u8]]) -> u64 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    for p in parts {
+        h.update(p);
+        h.update(&[0xFF]);
+    }
+    h.digest()
+}
+
+pub struct Injuries;
+
+mod inj {
+    pub const CASE_ID: usize = 0;
+    pub const DEPARTMENT: usize = 1;
+    pub const EVENT_DATE: usize = 2;
+    pub const OSHA_CLASS: usize = 3;
+    pub const DAYS_AWAY: usize = 4;
+    pub const DAYS_RESTRICTED: usize = 5;
+    pub const CAUSE: usize = 6;
+    pub const NATURE: usize = 7;
+    pub const BODY_PART: usize = 8;
+    pub const JOB_CLASS: usize = 9;
+}
+
+const OSHA_CLASSES: &str = "death, days_away, restricted, other_recordable, first_aid, near_miss";
+const STATUSES: &str = "open, closed, reopened";
+
+fn capped_days(row: &Row<'_, '_>, col: usize) -> Result<Option<u32>, Rejection> {
+    Ok(row.parse(col, schema::parse_count)?.map(|d| d.min(DAYS_CAP)))
+}
+
+impl RowSpec for Injuries {
+    type Record<'a> = InjuryRecord<'a>;
+    const FILE: FileKind = FileKind::Injuries;
+    const COLUMNS: &'static [&'static str] = &[
+        "case_id",
+        "department",
+        "event_date",
+        "osha_class",
+        "days_away",
+        "days_restricted",
+        "cause_code",
+        "nature_code",
+        "body_part_code",
+        "job_class",
+    ];
+    const REQUIRED: &'static [usize] = &[inj::CASE_ID, inj::DEPARTMENT, inj::EVENT_DATE, inj::OSHA_CLASS];
+    const PERSONAL: &'static [&'static str] = &["employee_id", "description"];
+    const KEY: &'static str = "case_id";
+
+    fn parse<'a>(row: &Row<'_, 'a>, ctx: &Context) -> Result<InjuryRecord<'a>, Rejection> {
+        let record = InjuryRecord {
+            case_id: row.required(inj::CASE_ID)?,
+            department: row.department(inj::DEPARTMENT, ctx)?,
+            event_date: row.parse_required(inj::EVENT_DATE, schema::parse_date)?,
+            osha_class: row.enumeration::<OshaClass>(inj::OSHA_CLASS, OSHA_CLASSES)?,
+            days_away: capped_days(row, inj::DAYS_AWAY)?,
+            days_restricted: capped_days(row, inj::DAYS_RESTRICTED)?,
+            cause_code: row.parse(inj::CAUSE, schema::parse_code)?,
+            nature_code: row.parse(inj::NATURE, schema::parse_code)?,
+            body_part_code: row.parse(inj::BODY_PART, schema::parse_code)?,
+            job_class: row.value(inj::JOB_CLASS),
+        };
+        not_future(record.event_date, "event_date", ctx)?;
+        Ok(record)
+    }
+
+    fn key(r: &InjuryRecord<'_>) -> u64 {
+        hash_key(&[r.case_id.as_bytes()])
+    }
+}
+
+pub struct Claims;
+
+mod clm {
+    pub const CLAIM_ID: usize = 0;
+    pub const CASE_ID: usize = 1;
+    pub const DEPARTMENT: usize = 2;
+    pub const INJURY_DATE: usize = 3;
+    pub const REPORTED_DATE: usize = 4;
+    pub const VALUATION_DATE: usize = 5;
+    pub const STATUS: usize = 6;
+    pub const CLOSED_DATE: usize = 7;
+    pub const PAID_MEDICAL: usize = 8;
+    pub const PAID_INDEMNITY: usize = 9;
+    pub const PAID_EXPENSE: usize = 10;
+    pub const RESERVE: usize = 11;
+    pub const LITIGATED: usize = 12;
+    pub const CAUSE: usize = 13;
+    pub const NATURE: usize = 14;
+    pub const BODY_PART: usize = 15;
+    pub const JOB_CLASS: usize = 16;
+}
+
+impl RowSpec for Claims {
+    type Record<'a> = ClaimRecord<'a>;
+    const FILE: FileKind = FileKind::Claims;
+    const COLUMNS: &'static [&'static str] = &[
+        "claim_id",
+        "case_id",
+        "department",
+        "injury_date",
+        "reported_date",
+        "valuation_date",
+        "status",
+        "closed_date",
+        "paid_medical",
+        "paid_indemnity",
+        "paid_expense",
+        "reserve",
+        "litigated",
+        "cause_code",
+        "nature_code",
+        "body_part_code",
+        "job_class",
+    ];
+    const REQUIRED: &'static [usize] = &[clm::CLAIM_ID, clm::DEPARTMENT, clm::INJURY_DATE, clm::STATUS];
+    const PERSONAL: &'static [&'static str] = &["employee_id", "description"];
+    const KEY: &'static str = "claim_id";
+
+    fn parse<'a>(row: &Row<'_, 'a>, ctx: &Context) -> Result<ClaimRecord<'a>, Rejection> {
+        let r = ClaimRecord {
+            claim_id: row.required(clm::CLAIM_ID)?,
+            case_id: row.value(clm::CASE_ID),
+            department: row.department(clm::DEPARTMENT, ctx)?,
+            injury_date: row.parse_required(clm::INJURY_DATE, schema::parse_date)?,
+            reported_date: row.parse(clm::REPORTED_DATE, schema::parse_date)?,
+            valuation_date: row.parse(clm::VALUATION_DATE, schema::parse_date)?,
+            status: row.enumeration::<ClaimStatus>(clm::STATUS, STATUSES)?,
+            closed_date: row.parse(clm::CLOSED_DATE, schema::parse_date)?,
+            paid_medical: row.parse(clm::PAID_MEDICAL, schema::parse_money)?,
+            paid_indemnity: row.parse(clm::PAID_INDEMNITY, schema::parse_money)?,
+            paid_expense: row.parse(clm::PAID_EXPENSE, schema::parse_money)?,
+            reserve: row.parse(clm::RESERVE, schema::parse_money)?,
+            litigated: row.parse(clm::LITIGATED, schema::parse_bool)?,
+            cause_code: row.parse(clm::CAUSE, schema::parse_code)?,
+            nature_code: row.parse(clm::NATURE, schema::parse_code)?,
+            body_part_code: row.parse(clm::BODY_PART, schema::parse_code)?,
+            job_class: row.value(clm::JOB_CLASS),
+        };
+        check_claim_dates(&r, ctx)?;
+        Ok(r)
+    }
+
+    fn key(r: &ClaimRecord<'_>) -> u64 {
+        hash_key(&[r.claim_id.as_bytes()])
+    }
+}
+
+/// The cross-column rules of a claim, in a fixed order.
+fn check_claim_dates(r: &ClaimRecord<'_>, ctx: &Context) -> Result<(), Rejection> {
+    not_future(r.injury_date, "injury_date", ctx)?;
+    not_future_opt(r.reported_date, "reported_date", ctx)?;
+    not_future_opt(r.closed_date, "closed_date", ctx)?;
+    if let Some(reported) = r.reported_date
+        && reported < r.injury_date
+    {
+        return Err(Rejection::new(
+            Reason::ReportedBeforeInjury,
+            "reported_date",
+            format!("reported {reported}, before the injury on {}", r.injury_date),
+        ));
+    }
+    if r.status == ClaimStatus::Closed && r.closed_date.is_none() {
+        return Err(Rejection::new(
+            Reason::ClosedWithoutDate,
+            "closed_date",
+            "status is closed but closed_date is empty",
+        ));
+    }
+    let before_injury = |d: Option<Date>| d.filter(|d| *d < r.injury_date);
+    if let Some(d) = before_injury(r.closed_date) {
+        return Err(Rejection::new(
+            Reason::OutOfRange,
+            "closed_date",
+            format!("closed {d}, before the injury"),
+        ));
+    }
+    if let Some(d) = before_injury(r.valuation_date) {
+        return Err(Rejection::new(
+            Reason::OutOfRange,
+            "valuation_date",
+            format!("valued {d}, before the injury"),
+        ));
+    }
+    Ok(())
+}
+
+pub struct Exposure;
+
+mod exp {
+    pub const DEPARTMENT: usize = 0;
+    pub const MONTH: usize = 1;
+    pub const HOURS: usize = 2;
+    pub const HEADCOUNT: usize = 3;
+    pub const PAYROLL: usize = 4;
+}
+
+impl RowSpec for Exposure {
+    type Record<'a> = ExposureRecord<'a>;
+    const FILE: FileKind = FileKind::Exposure;
+    const COLUMNS: &'static [&'static str] = &["department", "month", "hours_worked", "headcount", "payroll"];
+    const REQUIRED: &'static [usize] = &[exp::DEPARTMENT, exp::MONTH, exp::HOURS];
+    const KEY: &'static str = "department and month";
+
+    fn parse<'a>(row: &Row<'_, 'a>, ctx: &Context) -> Result<ExposureRecord<'a>, Rejection> {
+        let r = ExposureRecord {
+            department: row.department(exp::DEPARTMENT, ctx)?,
+            month: row.parse_required(exp::MONTH, schema::parse_month)?,
+            hours_worked: positive(row.parse_required(exp::HOURS, schema::parse_number)?, "hours_worked")?,
+            headcount: non_negative(row.parse(exp::HEADCOUNT, schema::parse_number)?, "headcount")?,
+            payroll: row.parse(exp::PAYROLL, schema::parse_money)?,
+        };
+        not_future(r.month.first_day(), "month", ctx)?;
+        Ok(r)
+    }
+
+    fn key(r: &ExposureRecord<'_>) -> u64 {
+        hash_key(&[r.department.as_bytes(), &r.month.index().to_le_bytes()])
+    }
+}
+
+pub struct Departments;
+
+impl RowSpec for Departments {
+    type Record<'a> = Department;
+    const FILE: FileKind = FileKind::Departments;
+    const COLUMNS: &'static [&'static str] = &["department", "name", "group"];
+    const REQUIRED: &'static [usize] = &[0, 1];
+    const KEY: &'static str = "department";
+
+    fn parse<'a>(row: &Row<'_, 'a>, _ctx: &Context) -> Result<Department, Rejection> {
+        Ok(Department {
+            department: row.required(0)?.into_owned(),
+            name: row.required(1)?.into_owned(),
+            group: row.value(2).map(Cow::into_owned),
+        })
+    }
+
+    fn key(r: &Department) -> u64 {
+        hash_key(&[r.department.as_bytes()])
+    }
+}

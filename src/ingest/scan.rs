@@ -1,0 +1,354 @@
+//! Splitting a CSV byte stream into records and records into fields.
+//!
+//! The scanner runs on its own thread and only finds record boundaries:
+//! a record is one physical line unless the line holds an odd number of
+//! quote characters, in which case it continues (a quoted field with an
+//! embedded newline) until the quotes balance. Field splitting is strict
+//! (RFC 4180) and runs on the worker threads. A quote that never closes
+//! within `MAX_RECORD_LINES` lines, or a multi-line record that does not
+//! split cleanly, is cut back to its first physical line, so one stray
+//! quote can never swallow the rows after it.
+
+use std::borrow::Cow;
+use std::io::{self, Read};
+
+/// How many physical lines one quoted record may span before its opening
+/// quote is taken for a stray one.
+pub const MAX_RECORD_LINES: u32 = 200;
+
+const READ_BLOCK: usize = 1 << 22;
+
+/// One record's place in its chunk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RawRecord {
+    /// Byte range in `RawChunk::bytes`, without the line terminator.
+    pub start: usize,
+    pub end: usize,
+    /// 1-based physical line on which the record starts.
+    pub line: u64,
+    /// Physical lines the record spans (1 for an ordinary row).
+    pub lines: u32,
+}
+
+/// A run of whole records with the bytes they live in.
+#[derive(Debug, Default)]
+pub struct RawChunk {
+    pub bytes: Vec<u8>,
+    pub records: Vec<RawRecord>,
+}
+
+impl RawChunk {
+    pub fn text(&self, r: &RawRecord) -> &[u8] {
+        &self.bytes[r.start..r.end]
+    }
+}
+
+/// Reads a stream and hands out chunks of whole records.
+pub struct Scanner<R> {
+    src: R,
+    buf: Vec<u8>,
+    next_line: u64,
+    eof: bool,
+    started: bool,
+    pub max_records: usize,
+    pub max_bytes: usize,
+}
+
+enum Step {
+    Record { rec: RawRecord, next: usize },
+    NeedMore,
+}
+
+impl<R: Read> Scanner<R> {
+    pub fn new(src: R) -> Self {
+        Scanner {
+            src,
+            buf: Vec::new(),
+            next_line: 1,
+            eof: false,
+            started: false,
+            max_records: 32 * 1024,
+            max_bytes: 4 << 20,
+        }
+    }
+
+    /// The next chunk, or `None` at the end of the stream. Blank lines are
+    /// skipped (they are not rows) but still counted in line numbers.
+    pub fn next_chunk(&mut self) -> io::Result<Option<RawChunk>> {
+        let mut records = Vec::new();
+        let mut cur = 0;
+        loop {
+            if records.len() >= self.max_records || cur >= self.max_bytes {
+                break;
+            }
+            match self.step(cur) {
+                Step::Record { rec, next } => {
+                    self.next_line += u64::from(rec.lines);
+                    if rec.end > rec.start {
+                        records.push(rec);
+                    }
+                    cur = next;
+                }
+                Step::NeedMore if self.eof => break,
+                Step::NeedMore => self.fill()?,
+            }
+        }
+        if cur == 0 && records.is_empty() {
+            return Ok(None);
+        }
+        let rest = self.buf.split_off(cur);
+        let bytes = std::mem::replace(&mut self.buf, rest);
+        Ok(Some(RawChunk { bytes, records }))
+    }
+
+    fn fill(&mut self) -> io::Result<()> {
+        let old = self.buf.len();
+        self.buf.resize(old + READ_BLOCK, 0);
+        let mut filled = old;
+        while filled < self.buf.len() {
+            match self.src.read(&mut self.buf[filled..]) {
+                Ok(0) => {
+                    self.eof = true;
+                    break;
+                }
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    self.buf.truncate(filled);
+                    return Err(e);
+                }
+            }
+        }
+        self.buf.truncate(filled);
+        if !self.started && self.buf.len() >= 3 {
+            self.started = true;
+            if self.buf.starts_with(b"\xEF\xBB\xBF") {
+                // The UTF-8 byte-order mark is accepted and dropped.
+                self.buf.drain(..3);
+            }
+        }
+        Ok(())
+    }
+
+    /// The end of the physical line starting at `from` (index of its `\n`,
+    /// or the buffer's end at end of stream), or `None` if more data is needed.
+    fn line_end(&self, from: usize) -> Option<usize> {
+        match memchr::memchr(b'\n', &self.buf[from..]) {
+            Some(i) => Some(from + i),
+            None if self.eof => Some(self.buf.len()),
+            None => None,
+        }
+    }
+
+    fn step(&self, cur: usize) -> Step {
+        if cur >= self.buf.len() {
+            return Step::NeedMore;
+        }
+        let Some(first_end) = self.line_end(cur) else {
+            return Step::NeedMore;
+        };
+        let line = self.next_line;
+        let single = |end: usize| Step::Record {
+            rec: RawRecord {
+                start: cur,
+                end: trim_cr(&self.buf, cur, end),
+                line,
+                lines: 1,
+            },
+            next: (end + 1).min(self.buf.len()),
+        };
+        if quotes(&self.buf[cur..first_end]) % 2 == 0 {
+            return single(first_end);
+        }
+        let mut end = first_end;
+        let mut odd = true;
+        let mut lines = 1;
+        while odd && lines < MAX_RECORD_LINES {
+            if end >= self.buf.len() {
+                // The quote never closes before the end of the stream.
+                return single(first_end);
+            }
+            let Some(next_end) = self.line_end(end + 1) else {
+                return Step::NeedMore;
+            };
+            odd ^= quotes(&self.buf[end + 1..next_end]) % 2 == 1;
+            end = next_end;
+            lines += 1;
+        }
+        if odd {
+            return single(first_end);
+        }
+        Step::Record {
+            rec: RawRecord {
+                start: cur,
+                end: trim_cr(&self.buf, cur, end),
+                line,
+                lines,
+            },
+            next: (end + 1).min(self.buf.len()),
+        }
+    }
+}
+
+fn quotes(bytes: &[u8]) -> usize {
+    memchr::memchr_iter(b'"', bytes).count()
+}
+
+fn trim_cr(buf: &[u8], start: usize, end: usize) -> usize {
+    if end > start && buf[end - 1] == b'\r' {
+        end - 1
+    } else {
+        end
+    }
+}
+
+/// The record has a stray quote, or a quoted field that does not close
+/// cleanly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MalformedQuoting;
+
+/// Splits one record into fields, strictly: a quote may only open a field
+/// and close it (doubled inside it). Fields borrow from `record` unless a
+/// doubled quote had to be unescaped.
+pub fn split_fields<'a>(record: &'a str, out: &mut Vec<Cow<'a, str>>) -> Result<(), MalformedQuoting> {
+    out.clear();
+    let b = record.as_bytes();
+    let mut i = 0;
+    loop {
+        if b.get(i) == Some(&b'"') {
+            let (field, next) = quoted_field(record, i + 1)?;
+            out.push(field);
+            match b.get(next) {
+                None => return Ok(()),
+                Some(b',') => i = next + 1,
+                Some(_) => return Err(MalformedQuoting),
+            }
+        } else {
+            match memchr::memchr2(b',', b'"', &b[i..]) {
+                Some(off) if b[i + off] == b'"' => return Err(MalformedQuoting),
+                Some(off) => {
+                    out.push(Cow::Borrowed(&record[i..i + off]));
+                    i += off + 1;
+                }
+                None => {
+                    out.push(Cow::Borrowed(&record[i..]));
+                    return Ok(());
+                }
+            }
+        }
+    }
+}
+
+/// Reads a quoted field whose content starts at `start`; returns it and the
+/// index just past its closing quote.
+fn quoted_field(record: &str, start: usize) -> Result<(Cow<'_, str>, usize), MalformedQuoting> {
+    let b = record.as_bytes();
+    let mut owned: Option<String> = None;
+    let mut seg = start;
+    let mut i = start;
+    loop {
+        let q = i + memchr::memchr(b'"', &b[i..]).ok_or(MalformedQuoting)?;
+        if b.get(q + 1) == Some(&b'"') {
+            owned.get_or_insert_with(String::new).push_str(&record[seg..=q]);
+            i = q + 2;
+            seg = i;
+            continue;
+        }
+        let field = match owned {
+            Some(mut s) => {
+                s.push_str(&record[seg..q]);
+                Cow::Owned(s)
+            }
+            None => Cow::Borrowed(&record[start..q]),
+        };
+        return Ok((field, q + 1));
+    }
+}
+
+/// Splits leniently, the way most spreadsheet programs would, for writing a
+/// rejected row back out unchanged.
+pub fn split_lenient(record: &[u8]) -> Vec<String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(record);
+    let mut fields = Vec::new();
+    let mut rec = csv::ByteRecord::new();
+    while let Ok(true) = reader.read_byte_record(&mut rec) {
+        fields.extend(rec.iter().map(|f| String::from_utf8_lossy(f).into_owned()));
+    }
+    fields
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scan_all(input: &str) -> Vec<(u64, u32, String)> {
+        let mut sc = Scanner::new(input.as_bytes());
+        sc.max_records = 2;
+        let mut out = Vec::new();
+        while let Some(chunk) = sc.next_chunk().unwrap() {
+            for r in &chunk.records {
+                out.push((r.line, r.lines, String::from_utf8(chunk.text(r).to_vec()).unwrap()));
+            }
+        }
+        out
+    }
+
+    fn fields(s: &str) -> Result<Vec<String>, MalformedQuoting> {
+        let mut v = Vec::new();
+        split_fields(s, &mut v)?;
+        Ok(v.into_iter().map(Cow::into_owned).collect())
+    }
+
+    #[test]
+    fn records_follow_physical_lines_and_quotes() {
+        let got = scan_all("h1,h2\r\na,b\n\n\"multi\nline\",c\nlast,x");
+        assert_eq!(
+            got,
+            vec![
+                (1, 1, "h1,h2".into()),
+                (2, 1, "a,b".into()),
+                (4, 2, "\"multi\nline\",c".into()),
+                (6, 1, "last,x".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_unclosed_quote_does_not_swallow_the_next_rows() {
+        let mut input = String::from("h\n\"open,1\n");
+        for i in 0..(MAX_RECORD_LINES + 5) {
+            input.push_str(&format!("row{i},2\n"));
+        }
+        let got = scan_all(&input);
+        assert_eq!(got[1], (2, 1, "\"open,1".into()));
+        assert_eq!(got[2], (3, 1, "row0,2".into()));
+        assert_eq!(got.len() as u32, MAX_RECORD_LINES + 7);
+        // At the end of the stream too.
+        let got = scan_all("h\na,b\n\"c,d\ne,f\n");
+        assert_eq!(got.last().unwrap(), &(4, 1, "e,f".into()));
+    }
+
+    #[test]
+    fn byte_order_mark_is_dropped() {
+        assert_eq!(scan_all("\u{feff}a,b\n1,2\n")[0].2, "a,b");
+    }
+
+    #[test]
+    fn strict_fields() {
+        assert_eq!(fields("a,,\"b,c\",\"d\"\"e\"").unwrap(), ["a", "", "b,c", "d\"e"]);
+        assert_eq!(fields("a,").unwrap(), ["a", ""]);
+        assert_eq!(fields("").unwrap(), [""]);
+        assert_eq!(fields("\"\"").unwrap(), [""]);
+        assert_eq!(fields("Stre\"et,b"), Err(MalformedQuoting));
+        assert_eq!(fields("\"ab\"c,d"), Err(MalformedQuoting));
+        assert_eq!(fields("\"abc,d"), Err(MalformedQuoting));
+    }
+
+    #[test]
+    fn lenient_split_keeps_what_it_can() {
+        assert_eq!(split_lenient(b"a,Stre\"et,c"), ["a", "Stre\"et", "c"]);
+    }
+}

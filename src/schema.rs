@@ -1,0 +1,526 @@
+//! The record types of the data contract (`../shared/spec/data-contract.md`)
+//! and the parsing of its scalar values: dates, months, money, booleans,
+//! enums and codes.
+//!
+//! Records borrow their strings from the input buffer (`Cow`, owned only
+//! when a quoted field had to be unescaped) so that validating a row
+//! allocates nothing; the same types serialize the generator's output,
+//! so the reader and the writer cannot drift apart. Personal data
+//! (`employee_id`, `description`) has no field here: once a row is
+//! validated it is gone (see Privacy in the contract).
+
+use std::borrow::Cow;
+use std::fmt;
+use std::str::FromStr;
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+/// OSHA 300 case classification: the most serious outcome of a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OshaClass {
+    Death,
+    DaysAway,
+    Restricted,
+    OtherRecordable,
+    FirstAid,
+    NearMiss,
+}
+
+impl OshaClass {
+    pub const ALL: [OshaClass; 6] = [
+        OshaClass::Death,
+        OshaClass::DaysAway,
+        OshaClass::Restricted,
+        OshaClass::OtherRecordable,
+        OshaClass::FirstAid,
+        OshaClass::NearMiss,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OshaClass::Death => "death",
+            OshaClass::DaysAway => "days_away",
+            OshaClass::Restricted => "restricted",
+            OshaClass::OtherRecordable => "other_recordable",
+            OshaClass::FirstAid => "first_aid",
+            OshaClass::NearMiss => "near_miss",
+        }
+    }
+
+    /// Death, days away, restriction and other recordable cases count
+    /// toward TRIR; first aid and near misses do not.
+    pub fn is_recordable(self) -> bool {
+        matches!(
+            self,
+            OshaClass::Death | OshaClass::DaysAway | OshaClass::Restricted | OshaClass::OtherRecordable
+        )
+    }
+}
+
+/// Workers' compensation claim status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClaimStatus {
+    Open,
+    Closed,
+    Reopened,
+}
+
+impl ClaimStatus {
+    pub const ALL: [ClaimStatus; 3] = [ClaimStatus::Open, ClaimStatus::Closed, ClaimStatus::Reopened];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClaimStatus::Open => "open",
+            ClaimStatus::Closed => "closed",
+            ClaimStatus::Reopened => "reopened",
+        }
+    }
+
+    /// Open and reopened claims carry an outstanding reserve.
+    pub fn is_open(self) -> bool {
+        !matches!(self, ClaimStatus::Closed)
+    }
+}
+
+/// Parses one of a fixed set of enum spellings, case-insensitively.
+fn parse_enum<T: Copy>(s: &str, all: &[T], name: impl Fn(T) -> &'static str) -> Option<T> {
+    all.iter().copied().find(|v| name(*v).eq_ignore_ascii_case(s))
+}
+
+impl FromStr for OshaClass {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        parse_enum(s, &OshaClass::ALL, OshaClass::as_str).ok_or(())
+    }
+}
+
+impl FromStr for ClaimStatus {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        parse_enum(s, &ClaimStatus::ALL, ClaimStatus::as_str).ok_or(())
+    }
+}
+
+/// A calendar month, stored as months since year 0 so that ranges and
+/// differences are integer arithmetic. Written and read as `YYYY-MM`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Month(i32);
+
+impl Month {
+    /// `month` is 1-based; `None` when it is not 1..=12.
+    pub fn new(year: i32, month: u32) -> Option<Month> {
+        (1..=12).contains(&month).then(|| Month(year * 12 + month as i32 - 1))
+    }
+
+    pub fn of(date: Date) -> Month {
+        Month(i32::from(date.year()) * 12 + i32::from(date.month()) - 1)
+    }
+
+    pub fn year(self) -> i32 {
+        self.0.div_euclid(12)
+    }
+
+    /// 1-based month of the year.
+    pub fn month(self) -> u32 {
+        self.0.rem_euclid(12) as u32 + 1
+    }
+
+    pub fn index(self) -> i32 {
+        self.0
+    }
+
+    pub fn from_index(index: i32) -> Month {
+        Month(index)
+    }
+
+    pub fn plus(self, months: i32) -> Month {
+        Month(self.0 + months)
+    }
+
+    /// Number of months from `earlier` to `self` (negative when earlier is later).
+    pub fn since(self, earlier: Month) -> i32 {
+        self.0 - earlier.0
+    }
+
+    pub fn first_day(self) -> Date {
+        // Years outside jiff's range never reach here: parse_date bounds them.
+        Date::new(self.year() as i16, self.month() as i8, 1).unwrap_or(Date::MIN)
+    }
+
+    pub fn last_day(self) -> Date {
+        self.first_day().last_of_month()
+    }
+
+    /// Inclusive range of months.
+    pub fn range(from: Month, to: Month) -> impl Iterator<Item = Month> {
+        (from.0..=to.0).map(Month)
+    }
+}
+
+impl fmt::Display for Month {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}", self.year(), self.month())
+    }
+}
+
+impl FromStr for Month {
+    type Err = ScalarError;
+    fn from_str(s: &str) -> Result<Month, ScalarError> {
+        parse_month(s)
+    }
+}
+
+impl Serialize for Month {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Month {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Month, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        parse_month(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Money in whole cents: sums are exact and independent of order, so
+/// parallel aggregation stays byte-for-byte deterministic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Cents(pub i64);
+
+impl Cents {
+    pub fn dollars(self) -> f64 {
+        self.0 as f64 / 100.0
+    }
+
+    pub fn from_dollars(d: f64) -> Cents {
+        Cents((d * 100.0).round() as i64)
+    }
+}
+
+impl std::ops::Add for Cents {
+    type Output = Cents;
+    fn add(self, o: Cents) -> Cents {
+        Cents(self.0 + o.0)
+    }
+}
+
+impl std::ops::AddAssign for Cents {
+    fn add_assign(&mut self, o: Cents) {
+        self.0 += o.0;
+    }
+}
+
+impl fmt::Display for Cents {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let abs = self.0.unsigned_abs();
+        write!(f, "{sign}{}.{:02}", abs / 100, abs % 100)
+    }
+}
+
+impl Serialize for Cents {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Cents {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Cents, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        parse_money(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Why a scalar value was rejected; the ingest stage maps these onto
+/// quarantine reasons.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ScalarError {
+    #[error("cannot parse {0:?} as {1}")]
+    Unparsable(String, &'static str),
+    #[error("{0} is out of range ({1})")]
+    OutOfRange(String, &'static str),
+}
+
+fn unparsable(s: &str, what: &'static str) -> ScalarError {
+    ScalarError::Unparsable(s.to_string(), what)
+}
+
+fn two_digits(b: &[u8]) -> Option<u32> {
+    match b {
+        [a, b] if a.is_ascii_digit() && b.is_ascii_digit() => Some(u32::from(a - b'0') * 10 + u32::from(b - b'0')),
+        _ => None,
+    }
+}
+
+fn four_digits(b: &[u8]) -> Option<i32> {
+    if b.len() == 4 && b.iter().all(u8::is_ascii_digit) {
+        Some(b.iter().fold(0, |acc, d| acc * 10 + i32::from(d - b'0')))
+    } else {
+        None
+    }
+}
+
+/// ISO `YYYY-MM-DD`, years 1900..=2200 (anything else in an injury log is a
+/// typo, not a date).
+pub fn parse_date(s: &str) -> Result<Date, ScalarError> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return Err(unparsable(s, "a date (YYYY-MM-DD)"));
+    }
+    let (y, m, d) = match (four_digits(&b[0..4]), two_digits(&b[5..7]), two_digits(&b[8..10])) {
+        (Some(y), Some(m), Some(d)) => (y, m, d),
+        _ => return Err(unparsable(s, "a date (YYYY-MM-DD)")),
+    };
+    if !(1900..=2200).contains(&y) {
+        return Err(ScalarError::OutOfRange(s.to_string(), "year must be 1900-2200"));
+    }
+    Date::new(y as i16, m as i8, d as i8).map_err(|_| unparsable(s, "a calendar date"))
+}
+
+/// `YYYY-MM`.
+pub fn parse_month(s: &str) -> Result<Month, ScalarError> {
+    let b = s.as_bytes();
+    if b.len() != 7 || b[4] != b'-' {
+        return Err(unparsable(s, "a month (YYYY-MM)"));
+    }
+    let (y, m) = match (four_digits(&b[0..4]), two_digits(&b[5..7])) {
+        (Some(y), Some(m)) => (y, m),
+        _ => return Err(unparsable(s, "a month (YYYY-MM)")),
+    };
+    if !(1900..=2200).contains(&y) {
+        return Err(ScalarError::OutOfRange(s.to_string(), "year must be 1900-2200"));
+    }
+    Month::new(y, m).ok_or_else(|| unparsable(s, "a month (YYYY-MM)"))
+}
+
+/// A non-negative whole number.
+pub fn parse_count(s: &str) -> Result<u32, ScalarError> {
+    if let Some(rest) = s.strip_prefix('-')
+        && !rest.is_empty()
+        && rest.bytes().all(|b| b.is_ascii_digit())
+    {
+        return Err(ScalarError::OutOfRange(s.to_string(), "must be 0 or more"));
+    }
+    s.parse::<u32>().map_err(|_| unparsable(s, "a whole number"))
+}
+
+/// A WCIO code (cause, nature, part of body): a small whole number.
+pub fn parse_code(s: &str) -> Result<u16, ScalarError> {
+    s.parse::<u16>().map_err(|_| unparsable(s, "a numeric code"))
+}
+
+/// Plain decimal number (hours, headcount); rejects NaN and infinities.
+pub fn parse_number(s: &str) -> Result<f64, ScalarError> {
+    let plain = s
+        .bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'));
+    match s.parse::<f64>() {
+        Ok(v) if plain && v.is_finite() => Ok(v),
+        _ => Err(unparsable(s, "a number")),
+    }
+}
+
+/// Money: a plain decimal; a leading `$` and thousands commas are accepted.
+/// Rounded to whole cents. Negative amounts are out of range.
+pub fn parse_money(s: &str) -> Result<Cents, ScalarError> {
+    let (negative, body) = match s.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, s),
+    };
+    let body = body.strip_prefix('$').unwrap_or(body);
+    let (whole, frac) = match body.split_once('.') {
+        Some((w, f)) => (w, f),
+        None => (body, ""),
+    };
+    if whole.is_empty() && frac.is_empty() {
+        return Err(unparsable(s, "money"));
+    }
+    if !valid_thousands(whole) || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(unparsable(s, "money"));
+    }
+    let mut cents: i64 = 0;
+    for b in whole.bytes().filter(u8::is_ascii_digit) {
+        cents = cents
+            .checked_mul(10)
+            .and_then(|c| c.checked_add(i64::from(b - b'0')))
+            .ok_or_else(|| ScalarError::OutOfRange(s.to_string(), "too large"))?;
+    }
+    let fb = frac.as_bytes();
+    let digit = |i: usize| fb.get(i).map_or(0, |d| i64::from(d - b'0'));
+    let round_up = i64::from(digit(2) >= 5);
+    cents = cents
+        .checked_mul(100)
+        .and_then(|c| c.checked_add(digit(0) * 10 + digit(1) + round_up))
+        .ok_or_else(|| ScalarError::OutOfRange(s.to_string(), "too large"))?;
+    if negative && cents > 0 {
+        return Err(ScalarError::OutOfRange(s.to_string(), "must be 0 or more"));
+    }
+    Ok(Cents(cents))
+}
+
+/// Digits, optionally grouped by commas in threes (`1,234,567`).
+fn valid_thousands(whole: &str) -> bool {
+    if !whole.contains(',') {
+        return whole.bytes().all(|b| b.is_ascii_digit());
+    }
+    let mut groups = whole.split(',');
+    let first = groups.next().unwrap_or("");
+    (1..=3).contains(&first.len())
+        && first.bytes().all(|b| b.is_ascii_digit())
+        && groups.all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// `true/false`, `yes/no`, `1/0`, `y/n`, any case.
+pub fn parse_bool(s: &str) -> Result<bool, ScalarError> {
+    const TRUE: [&str; 4] = ["true", "yes", "1", "y"];
+    const FALSE: [&str; 4] = ["false", "no", "0", "n"];
+    if TRUE.iter().any(|t| t.eq_ignore_ascii_case(s)) {
+        Ok(true)
+    } else if FALSE.iter().any(|t| t.eq_ignore_ascii_case(s)) {
+        Ok(false)
+    } else {
+        Err(unparsable(s, "a boolean (true/false, yes/no, 1/0, y/n)"))
+    }
+}
+
+/// One validated row of `injuries.csv`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InjuryRecord<'a> {
+    #[serde(borrow)]
+    pub case_id: Cow<'a, str>,
+    #[serde(borrow)]
+    pub department: Cow<'a, str>,
+    pub event_date: Date,
+    pub osha_class: OshaClass,
+    pub days_away: Option<u32>,
+    pub days_restricted: Option<u32>,
+    pub cause_code: Option<u16>,
+    pub nature_code: Option<u16>,
+    pub body_part_code: Option<u16>,
+    #[serde(borrow)]
+    pub job_class: Option<Cow<'a, str>>,
+}
+
+/// One validated row of `claims.csv`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClaimRecord<'a> {
+    #[serde(borrow)]
+    pub claim_id: Cow<'a, str>,
+    #[serde(borrow)]
+    pub case_id: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    pub department: Cow<'a, str>,
+    pub injury_date: Date,
+    pub reported_date: Option<Date>,
+    pub valuation_date: Option<Date>,
+    pub status: ClaimStatus,
+    pub closed_date: Option<Date>,
+    pub paid_medical: Option<Cents>,
+    pub paid_indemnity: Option<Cents>,
+    pub paid_expense: Option<Cents>,
+    pub reserve: Option<Cents>,
+    pub litigated: Option<bool>,
+    pub cause_code: Option<u16>,
+    pub nature_code: Option<u16>,
+    pub body_part_code: Option<u16>,
+    #[serde(borrow)]
+    pub job_class: Option<Cow<'a, str>>,
+}
+
+impl ClaimRecord<'_> {
+    /// paid = medical + indemnity + expense (missing counts as zero).
+    pub fn paid(&self) -> Cents {
+        [self.paid_medical, self.paid_indemnity, self.paid_expense]
+            .into_iter()
+            .flatten()
+            .fold(Cents(0), |a, b| a + b)
+    }
+
+    /// incurred = paid + outstanding reserve.
+    pub fn incurred(&self) -> Cents {
+        self.paid() + self.reserve.unwrap_or_default()
+    }
+}
+
+/// One validated row of `exposure.csv`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExposureRecord<'a> {
+    #[serde(borrow)]
+    pub department: Cow<'a, str>,
+    pub month: Month,
+    pub hours_worked: f64,
+    pub headcount: Option<f64>,
+    pub payroll: Option<Cents>,
+}
+
+/// One row of `departments.csv`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Department {
+    pub department: String,
+    pub name: String,
+    pub group: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_parse_strictly() {
+        assert_eq!(parse_date("2024-02-29").ok(), Date::new(2024, 2, 29).ok());
+        assert!(matches!(parse_date("2023-02-29"), Err(ScalarError::Unparsable(..))));
+        assert!(matches!(parse_date("2024-1-05"), Err(ScalarError::Unparsable(..))));
+        assert!(matches!(parse_date("05/01/2024"), Err(ScalarError::Unparsable(..))));
+        assert!(matches!(parse_date("1850-01-01"), Err(ScalarError::OutOfRange(..))));
+    }
+
+    #[test]
+    fn months_round_trip() {
+        let m = parse_month("2023-11").unwrap();
+        assert_eq!((m.year(), m.month()), (2023, 11));
+        assert_eq!(m.to_string(), "2023-11");
+        assert_eq!(m.plus(2).to_string(), "2024-01");
+        assert_eq!(m.plus(2).since(m), 2);
+        assert!(parse_month("2023-13").is_err());
+        assert_eq!(Month::of(Date::new(2020, 12, 31).unwrap()).to_string(), "2020-12");
+    }
+
+    #[test]
+    fn money_accepts_dollar_sign_and_thousands() {
+        assert_eq!(parse_money("1234.50"), Ok(Cents(123_450)));
+        assert_eq!(parse_money("$1,234.50"), Ok(Cents(123_450)));
+        assert_eq!(parse_money("1,234,567"), Ok(Cents(123_456_700)));
+        assert_eq!(parse_money("0.005"), Ok(Cents(1)));
+        assert_eq!(parse_money(".5"), Ok(Cents(50)));
+        assert_eq!(parse_money("-0"), Ok(Cents(0)));
+        assert!(matches!(parse_money("-5.00"), Err(ScalarError::OutOfRange(..))));
+        assert!(matches!(parse_money("12,34.00"), Err(ScalarError::Unparsable(..))));
+        assert!(matches!(parse_money("abc"), Err(ScalarError::Unparsable(..))));
+        assert!(matches!(parse_money("$"), Err(ScalarError::Unparsable(..))));
+        assert_eq!(Cents(-1234).to_string(), "-12.34");
+        assert_eq!(Cents(5).to_string(), "0.05");
+    }
+
+    #[test]
+    fn booleans_and_enums() {
+        assert_eq!(parse_bool("Yes"), Ok(true));
+        assert_eq!(parse_bool("0"), Ok(false));
+        assert!(parse_bool("maybe").is_err());
+        assert_eq!("Days_Away".parse::<OshaClass>(), Ok(OshaClass::DaysAway));
+        assert!("days away".parse::<OshaClass>().is_err());
+        assert_eq!("reopened".parse::<ClaimStatus>(), Ok(ClaimStatus::Reopened));
+    }
+
+    #[test]
+    fn counts_distinguish_negative_from_garbage() {
+        assert_eq!(parse_count("17"), Ok(17));
+        assert!(matches!(parse_count("-3"), Err(ScalarError::OutOfRange(..))));
+        assert!(matches!(parse_count("3.5"), Err(ScalarError::Unparsable(..))));
+        assert!(parse_number("nan").is_err());
+        assert_eq!(parse_number("1.5e3"), Ok(1500.0));
+    }
+}
