@@ -22,7 +22,7 @@ use serde::Serialize;
 use crate::codes::{CodeKind, CodeTable};
 use crate::ingest::{Loaded, RecordSink};
 use crate::metrics::{self, Rates, Totals};
-use crate::schema::{Cents, ClaimRecord, Department, ExposureRecord, InjuryRecord, Month, OshaClass};
+use crate::schema::{self, Cents, ClaimRecord, Department, ExposureRecord, InjuryRecord, Month, OshaClass};
 
 /// Counts of WCIO codes among a period's recordable cases.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -97,11 +97,7 @@ pub struct PanelBuilder {
 
 impl PanelBuilder {
     pub fn new(claim_cap: Cents) -> Self {
-        PanelBuilder {
-            claim_cap,
-            index: FxHashMap::default(),
-            cells: Vec::new(),
-        }
+        PanelBuilder { claim_cap, index: FxHashMap::default(), cells: Vec::new() }
     }
 
     fn cell(&mut self, department: &str, month: Month) -> &mut DepartmentMonth {
@@ -177,7 +173,7 @@ impl RecordSink for PanelBuilder {
         t.incurred += incurred;
         t.incurred_capped += metrics::capped(incurred, cap);
         if let Some(reported) = r.reported_date {
-            let lag = (reported - r.injury_date).get_days();
+            let lag = schema::day_number(reported) - schema::day_number(r.injury_date);
             cell.report_lag_days += u64::try_from(lag).unwrap_or(0);
             cell.reported_claims += 1;
         }
@@ -288,21 +284,10 @@ impl Panel {
                         }
                     }
                 }
-                DepartmentSeries {
-                    code,
-                    name,
-                    group,
-                    months: series,
-                }
+                DepartmentSeries { code, name, group, months: series }
             })
             .collect();
-        Panel {
-            start,
-            end,
-            has_exposure,
-            departments,
-            unexposed_activity,
-        }
+        Panel { start, end, has_exposure, departments, unexposed_activity }
     }
 
     pub fn months(&self) -> impl Iterator<Item = Month> + use<> {

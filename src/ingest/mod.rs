@@ -3,12 +3,14 @@
 //! the read = accepted + quarantined account per file.
 //!
 //! Rows are streamed, never held: a scanner thread cuts each file into
-//! chunks of whole records, rayon validates a chunk's rows in parallel, and
-//! the accepted records are handed in file order to a [`RecordSink`] (the
-//! panel aggregates them as they pass). Memory therefore grows with what
-//! the sink keeps, plus one 64-bit hash per id for the duplicate check.
-//! The data files are read in parallel, each into its own fork of the sink,
-//! and merged in a fixed order so results never depend on timing.
+//! chunks of whole records; rayon validates a chunk's rows in parallel; a
+//! short sequential pass checks ids for duplicates in file order (the later
+//! row is the duplicate); then rayon hands the accepted records to forks of
+//! a [`RecordSink`] (the panel aggregates them as they pass), merged back in
+//! file order. Memory therefore grows with what the sink keeps, plus one
+//! 64-bit hash per id for the duplicate check. The data files are read in
+//! parallel, each into its own fork, merged in a fixed order, so results
+//! never depend on timing.
 
 mod rows;
 pub mod scan;
@@ -96,12 +98,7 @@ pub enum FileKind {
 }
 
 impl FileKind {
-    pub const ALL: [FileKind; 4] = [
-        FileKind::Departments,
-        FileKind::Injuries,
-        FileKind::Claims,
-        FileKind::Exposure,
-    ];
+    pub const ALL: [FileKind; 4] = [FileKind::Departments, FileKind::Injuries, FileKind::Claims, FileKind::Exposure];
 
     /// The file name without `.csv` / `.csv.gz`.
     pub fn stem(self) -> &'static str {
@@ -114,9 +111,11 @@ impl FileKind {
     }
 }
 
-/// Receives accepted records in file order. Each data file is read into
-/// its own `fork`, and the forks are merged back in a fixed order.
-pub trait RecordSink: Send + Sized {
+/// Receives accepted records. Work is split over forks (`fork` makes an
+/// empty sink with the same settings) whose records follow each other in
+/// file order, and `merge` appends a later fork to an earlier one, so a
+/// sink that keeps records sees them in file order.
+pub trait RecordSink: Send + Sync + Sized {
     /// An empty sink with the same settings.
     fn fork(&self) -> Self;
     fn merge(&mut self, other: Self);
@@ -147,10 +146,7 @@ pub struct LoadOptions {
 
 impl LoadOptions {
     pub fn new(as_of: Option<Month>) -> Self {
-        LoadOptions {
-            as_of,
-            today: jiff::ZonedDateTime::now().date(),
-        }
+        LoadOptions { as_of, today: jiff::ZonedDateTime::now().date() }
     }
 
     pub fn latest_date(&self) -> Date {
@@ -177,10 +173,7 @@ pub struct FileReport {
 
 impl FileReport {
     pub fn file_name(&self) -> String {
-        self.path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default()
+        self.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
     }
 
     /// read = accepted + quarantined.
@@ -240,11 +233,7 @@ pub enum IngestError {
     #[error("{}: line {line}: the header is not valid CSV (stray quote)", path.display())]
     BadHeader { path: PathBuf, line: u64 },
     #[error("{}: missing required column(s) {missing}; the header has: {found}", path.display())]
-    MissingColumns {
-        path: PathBuf,
-        missing: String,
-        found: String,
-    },
+    MissingColumns { path: PathBuf, missing: String, found: String },
     #[error("{}: column {column:?} appears twice in the header", path.display())]
     DuplicateColumn { path: PathBuf, column: String },
 }
@@ -254,10 +243,7 @@ pub fn locate(dir: &Path, kind: FileKind) -> Result<Option<PathBuf>, IngestError
     let plain = dir.join(format!("{}.csv", kind.stem()));
     let gz = dir.join(format!("{}.csv.gz", kind.stem()));
     match (plain.is_file(), gz.is_file()) {
-        (true, true) => Err(IngestError::Ambiguous {
-            dir: dir.to_path_buf(),
-            stem: kind.stem(),
-        }),
+        (true, true) => Err(IngestError::Ambiguous { dir: dir.to_path_buf(), stem: kind.stem() }),
         (true, false) => Ok(Some(plain)),
         (false, true) => Ok(Some(gz)),
         (false, false) => Ok(None),
@@ -270,10 +256,7 @@ pub fn locate(dir: &Path, kind: FileKind) -> Result<Option<PathBuf>, IngestError
 pub fn load<S: RecordSink>(dir: &Path, options: &LoadOptions, sink: S) -> Result<Loaded<S>, IngestError> {
     if !dir.is_dir() {
         let source = io::Error::new(io::ErrorKind::NotFound, "no such data folder");
-        return Err(IngestError::Io {
-            path: dir.to_path_buf(),
-            source,
-        });
+        return Err(IngestError::Io { path: dir.to_path_buf(), source });
     }
     let dept_path = locate(dir, FileKind::Departments)?;
     let inj_path = locate(dir, FileKind::Injuries)?;
@@ -283,18 +266,15 @@ pub fn load<S: RecordSink>(dir: &Path, options: &LoadOptions, sink: S) -> Result
         return Err(IngestError::NoData { dir: dir.to_path_buf() });
     }
 
-    let mut ctx = Context {
-        latest_date: options.latest_date(),
-        departments: None,
-    };
+    let mut ctx = Context { latest_date: options.latest_date(), departments: None };
     let mut files = Vec::new();
     let mut quarantine = Vec::new();
     let mut departments = None;
     if let Some(path) = &dept_path {
-        let mut list = Vec::new();
-        let outcome = read_file::<rows::Departments>(path, &ctx, |d| list.push(d.clone()))?;
-        ctx.departments = Some(list.iter().map(|d| d.department.clone()).collect());
-        departments = Some(list);
+        let mut list = DepartmentList(Vec::new());
+        let outcome = read_file::<rows::Departments, _>(path, &ctx, &mut list, |l, d| l.0.push(d.clone()))?;
+        ctx.departments = Some(list.0.iter().map(|d| d.department.clone()).collect());
+        departments = Some(list.0);
         files.push(outcome.report);
         quarantine.extend(outcome.quarantine);
     }
@@ -302,9 +282,9 @@ pub fn load<S: RecordSink>(dir: &Path, options: &LoadOptions, sink: S) -> Result
     let (mut inj_sink, mut clm_sink, mut exp_sink) = (sink.fork(), sink.fork(), sink.fork());
     let (inj, clm, exp) = std::thread::scope(|s| {
         let ctx = &ctx;
-        let inj = s.spawn(|| read_opt::<rows::Injuries>(&inj_path, ctx, |r| inj_sink.injury(r)));
-        let clm = s.spawn(|| read_opt::<rows::Claims>(&clm_path, ctx, |r| clm_sink.claim(r)));
-        let exp = read_opt::<rows::Exposure>(&exp_path, ctx, |r| exp_sink.exposure(r));
+        let inj = s.spawn(|| read_opt::<rows::Injuries, _>(&inj_path, ctx, &mut inj_sink, |k, r| k.injury(r)));
+        let clm = s.spawn(|| read_opt::<rows::Claims, _>(&clm_path, ctx, &mut clm_sink, |k, r| k.claim(r)));
+        let exp = read_opt::<rows::Exposure, _>(&exp_path, ctx, &mut exp_sink, |k, r| k.exposure(r));
         (join(inj), join(clm), exp)
     });
     let mut sink = sink;
@@ -315,14 +295,7 @@ pub fn load<S: RecordSink>(dir: &Path, options: &LoadOptions, sink: S) -> Result
             quarantine.extend(outcome.quarantine);
         }
     }
-    Ok(Loaded {
-        dir: dir.to_path_buf(),
-        options: options.clone(),
-        departments,
-        files,
-        quarantine,
-        sink,
-    })
+    Ok(Loaded { dir: dir.to_path_buf(), options: options.clone(), departments, files, quarantine, sink })
 }
 
 fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
@@ -334,28 +307,42 @@ struct FileOutcome {
     quarantine: Vec<QuarantinedRow>,
 }
 
-fn read_opt<S: RowSpec>(
+fn read_opt<S: RowSpec, K: RecordSink>(
     path: &Option<PathBuf>,
     ctx: &Context,
-    accept: impl for<'a> FnMut(&S::Record<'a>),
+    sink: &mut K,
+    deliver: Deliver<S, K>,
 ) -> Result<Option<FileOutcome>, IngestError> {
-    path.as_deref().map(|p| read_file::<S>(p, ctx, accept)).transpose()
+    path.as_deref().map(|p| read_file::<S, K>(p, ctx, sink, deliver)).transpose()
+}
+
+/// Hands one accepted record to a sink.
+type Deliver<S, K> = for<'a> fn(&mut K, &<S as RowSpec>::Record<'a>);
+
+/// The department list as a sink, so `departments.csv` is read by the same
+/// machinery as the data files.
+struct DepartmentList(Vec<Department>);
+
+impl RecordSink for DepartmentList {
+    fn fork(&self) -> Self {
+        DepartmentList(Vec::new())
+    }
+    fn merge(&mut self, other: Self) {
+        self.0.extend(other.0);
+    }
 }
 
 fn open(path: &Path) -> Result<Box<dyn Read + Send>, IngestError> {
-    let file = File::open(path).map_err(|source| IngestError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let gz = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("gz"));
-    Ok(if gz {
-        Box::new(flate2::read::MultiGzDecoder::new(file))
-    } else {
-        Box::new(file)
-    })
+    let file = File::open(path).map_err(|source| IngestError::Io { path: path.to_path_buf(), source })?;
+    Ok(if is_gzip(path) { Box::new(flate2::read::MultiGzDecoder::new(file)) } else { Box::new(file) })
 }
 
-/// One row's fate, before the in-order duplicate check.
+fn is_gzip(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("gz"))
+}
+
+/// One row's fate. Validation fills it in parallel; the in-order duplicate
+/// check may then turn an `Ok` into a rejection.
 struct RowOutcome<R> {
     line: u64,
     start: usize,
@@ -363,18 +350,18 @@ struct RowOutcome<R> {
     result: Result<(R, u64), Rejection>,
 }
 
-/// Streams one file through the scanner, parallel validation and the
-/// in-order duplicate check; `accept` sees accepted records in file order.
-fn read_file<S: RowSpec>(
+type Batches<R> = Vec<Vec<RowOutcome<R>>>;
+
+/// Streams one file through the scanner, parallel validation, the in-order
+/// duplicate check and parallel delivery to forks of `sink`.
+fn read_file<S: RowSpec, K: RecordSink>(
     path: &Path,
     ctx: &Context,
-    mut accept: impl for<'a> FnMut(&S::Record<'a>),
+    sink: &mut K,
+    deliver: Deliver<S, K>,
 ) -> Result<FileOutcome, IngestError> {
     let reader = open(path)?;
-    let io_err = |source: io::Error| IngestError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
+    let io_err = |source: io::Error| IngestError::Io { path: path.to_path_buf(), source };
     std::thread::scope(|scope| {
         let (tx, rx) = mpsc::sync_channel(2);
         scope.spawn(move || {
@@ -387,56 +374,84 @@ fn read_file<S: RowSpec>(
                 }
             }
         });
-        let mut state: Option<FileState> = None;
+        let mut file: Option<(FileState, FileReport)> = None;
         let mut quarantine = Vec::new();
-        let mut report = None;
         while let Ok(next) = rx.recv() {
             let Some(chunk) = next.map_err(io_err)? else { break };
             let mut records = &chunk.records[..];
-            if state.is_none() {
-                let Some((first, rest)) = records.split_first() else {
-                    continue;
-                };
-                let (map, rep) = read_header::<S>(path, chunk.text(first), first.line)?;
-                state = Some(FileState {
-                    map,
-                    seen: FxHashSet::default(),
-                });
-                report = Some(rep);
+            if file.is_none() {
+                let Some((first, rest)) = records.split_first() else { continue };
+                let (map, report) = read_header::<S>(path, chunk.text(first), first.line)?;
+                file = Some((FileState::new(path, &chunk, map), report));
                 records = rest;
             }
-            let (Some(st), Some(rep)) = (state.as_mut(), report.as_mut()) else {
-                continue;
-            };
-            let outcomes = validate_chunk::<S>(path, &chunk, records, &st.map, ctx)?;
-            for o in outcomes {
-                rep.read += 1;
-                let rejection = match o.result {
-                    Ok((record, key)) if st.seen.insert(key) => {
-                        accept(&record);
-                        rep.accepted += 1;
-                        continue;
-                    }
-                    Ok(_) => Rejection::new(Reason::DuplicateId, S::KEY, "an earlier row has the same id"),
-                    Err(rejection) => rejection,
-                };
-                rep.quarantined += 1;
-                *rep.reasons.entry(rejection.reason).or_default() += 1;
-                quarantine.push(QuarantinedRow {
-                    file: S::FILE,
-                    line: o.line,
-                    column: rejection.column.to_string(),
-                    reason: rejection.reason,
-                    detail: rejection.detail,
-                    fields: scan::split_lenient(&chunk.bytes[o.start..o.end]),
-                });
-            }
+            let Some((state, report)) = file.as_mut() else { continue };
+            let mut batches = validate_chunk::<S>(path, &chunk, records, &state.map, ctx)?;
+            settle::<S>(&mut batches, &chunk, state, report, &mut quarantine);
+            deliver_all::<S, K>(&batches, sink, deliver);
         }
-        let report = report.ok_or_else(|| IngestError::Empty {
-            path: path.to_path_buf(),
-        })?;
+        let (_, report) = file.ok_or_else(|| IngestError::Empty { path: path.to_path_buf() })?;
         Ok(FileOutcome { report, quarantine })
     })
+}
+
+/// The sequential pass: the duplicate check in file order, the account,
+/// and the quarantine of every rejected row.
+fn settle<S: RowSpec>(
+    batches: &mut Batches<S::Record<'_>>,
+    chunk: &scan::RawChunk,
+    state: &mut FileState,
+    report: &mut FileReport,
+    quarantine: &mut Vec<QuarantinedRow>,
+) {
+    for o in batches.iter_mut().flatten() {
+        report.read += 1;
+        if let Ok((_, key)) = &o.result {
+            if state.seen.insert(*key) {
+                report.accepted += 1;
+                continue;
+            }
+            o.result = Err(Rejection::new(Reason::DuplicateId, S::KEY, "an earlier row has the same id"));
+        }
+        let Err(rejection) = &o.result else { continue };
+        report.quarantined += 1;
+        *report.reasons.entry(rejection.reason).or_default() += 1;
+        quarantine.push(QuarantinedRow {
+            file: S::FILE,
+            line: o.line,
+            column: rejection.column.to_string(),
+            reason: rejection.reason,
+            detail: rejection.detail.clone(),
+            fields: scan::split_lenient(&chunk.bytes[o.start..o.end]),
+        });
+    }
+}
+
+/// Hands the accepted records to forks of `sink` in parallel; rayon's
+/// reduce merges neighbouring forks, so file order is kept.
+fn deliver_all<S: RowSpec, K: RecordSink>(batches: &Batches<S::Record<'_>>, sink: &mut K, deliver: Deliver<S, K>) {
+    let template: &K = sink;
+    let fork = batches
+        .par_iter()
+        .fold(
+            || template.fork(),
+            |mut acc, batch| {
+                for o in batch {
+                    if let Ok((record, _)) = &o.result {
+                        deliver(&mut acc, record);
+                    }
+                }
+                acc
+            },
+        )
+        .reduce(
+            || template.fork(),
+            |mut a, b| {
+                a.merge(b);
+                a
+            },
+        );
+    sink.merge(fork);
 }
 
 struct FileState {
@@ -446,32 +461,33 @@ struct FileState {
     seen: FxHashSet<u64>,
 }
 
+impl FileState {
+    /// Sizes the id set once from the file's size and the first chunk's
+    /// bytes per row, to spare rehashing as it grows.
+    fn new(path: &Path, first: &scan::RawChunk, map: ColumnMap) -> Self {
+        let mut seen = FxHashSet::default();
+        let len = if is_gzip(path) { None } else { std::fs::metadata(path).ok().map(|m| m.len()) };
+        if let Some(len) = len {
+            let per_row = (first.bytes.len() / first.records.len().max(1)).max(16) as u64;
+            seen.reserve(usize::try_from(len / per_row).unwrap_or(0));
+        }
+        FileState { map, seen }
+    }
+}
+
 fn read_header<S: RowSpec>(path: &Path, bytes: &[u8], line: u64) -> Result<(ColumnMap, FileReport), IngestError> {
-    let text = std::str::from_utf8(bytes).map_err(|_| IngestError::Encoding {
-        path: path.to_path_buf(),
-        line,
-    })?;
+    let text = std::str::from_utf8(bytes).map_err(|_| IngestError::Encoding { path: path.to_path_buf(), line })?;
     let mut fields = Vec::new();
-    scan::split_fields(text, &mut fields).map_err(|_| IngestError::BadHeader {
-        path: path.to_path_buf(),
-        line,
-    })?;
+    scan::split_fields(text, &mut fields).map_err(|_| IngestError::BadHeader { path: path.to_path_buf(), line })?;
     let header: Vec<String> = fields.iter().map(|f| f.to_string()).collect();
     let names: Vec<String> = header.iter().map(|h| h.trim().to_lowercase()).collect();
     for (i, n) in names.iter().enumerate() {
         if names[..i].contains(n) {
-            return Err(IngestError::DuplicateColumn {
-                path: path.to_path_buf(),
-                column: n.clone(),
-            });
+            return Err(IngestError::DuplicateColumn { path: path.to_path_buf(), column: n.clone() });
         }
     }
     let positions: Vec<Option<usize>> = S::COLUMNS.iter().map(|c| names.iter().position(|n| n == c)).collect();
-    let missing: Vec<&str> = S::REQUIRED
-        .iter()
-        .filter(|&&c| positions[c].is_none())
-        .map(|&c| S::COLUMNS[c])
-        .collect();
+    let missing: Vec<&str> = S::REQUIRED.iter().filter(|&&c| positions[c].is_none()).map(|&c| S::COLUMNS[c]).collect();
     if !missing.is_empty() {
         return Err(IngestError::MissingColumns {
             path: path.to_path_buf(),
@@ -484,10 +500,7 @@ fn read_header<S: RowSpec>(path: &Path, bytes: &[u8], line: u64) -> Result<(Colu
         .filter(|n| !S::COLUMNS.contains(&n.as_str()) && !S::PERSONAL.contains(&n.as_str()))
         .cloned()
         .collect();
-    let map = ColumnMap {
-        positions,
-        width: names.len(),
-    };
+    let map = ColumnMap { positions, width: names.len() };
     let report = FileReport {
         kind: S::FILE,
         path: path.to_path_buf(),
@@ -508,23 +521,20 @@ fn validate_chunk<'c, S: RowSpec>(
     records: &[scan::RawRecord],
     map: &ColumnMap,
     ctx: &Context,
-) -> Result<Vec<RowOutcome<S::Record<'c>>>, IngestError> {
-    let batches: Vec<Vec<RowOutcome<S::Record<'c>>>> = records
+) -> Result<Batches<S::Record<'c>>, IngestError> {
+    records
         .par_chunks(1024)
         .map(|batch| {
             let mut fields = Vec::with_capacity(map.width);
             let mut out = Vec::with_capacity(batch.len());
             for rec in batch {
-                let text = std::str::from_utf8(chunk.text(rec)).map_err(|_| IngestError::Encoding {
-                    path: path.to_path_buf(),
-                    line: rec.line,
-                })?;
+                let text = std::str::from_utf8(chunk.text(rec))
+                    .map_err(|_| IngestError::Encoding { path: path.to_path_buf(), line: rec.line })?;
                 validate_record::<S>(text, rec, map, ctx, &mut fields, &mut out);
             }
             Ok(out)
         })
-        .collect::<Result<_, IngestError>>()?;
-    Ok(batches.into_iter().flatten().collect())
+        .collect::<Result<_, IngestError>>()
 }
 
 fn validate_record<'c, S: RowSpec>(
@@ -543,12 +553,7 @@ fn validate_record<'c, S: RowSpec>(
         for (i, raw_line) in text.split('\n').enumerate() {
             let line = raw_line.strip_suffix('\r').unwrap_or(raw_line);
             let start = rec.start + offset;
-            let sub = scan::RawRecord {
-                start,
-                end: start + line.len(),
-                line: rec.line + i as u64,
-                lines: 1,
-            };
+            let sub = scan::RawRecord { start, end: start + line.len(), line: rec.line + i as u64, lines: 1 };
             offset += raw_line.len() + 1;
             if !line.is_empty() {
                 validate_record::<S>(line, &sub, map, ctx, fields, out);
@@ -557,34 +562,21 @@ fn validate_record<'c, S: RowSpec>(
         return;
     }
     let result = match split {
-        Err(_) => Err(Rejection::new(
-            Reason::MalformedQuoting,
-            "",
-            "a stray or unbalanced quote",
-        )),
+        Err(_) => Err(Rejection::new(Reason::MalformedQuoting, "", "a stray or unbalanced quote")),
         Ok(()) if fields.len() != map.width => Err(Rejection::new(
             Reason::WrongFieldCount,
             "",
             format!("{} fields, the header has {}", fields.len(), map.width),
         )),
         Ok(()) => {
-            let row = Row {
-                fields,
-                map,
-                columns: S::COLUMNS,
-            };
+            let row = Row { fields, map, columns: S::COLUMNS };
             S::parse(&row, ctx).map(|r| {
                 let key = S::key(&r);
                 (r, key)
             })
         }
     };
-    out.push(RowOutcome {
-        line: rec.line,
-        start: rec.start,
-        end: rec.end,
-        result,
-    });
+    out.push(RowOutcome { line: rec.line, start: rec.start, end: rec.end, result });
 }
 
 /// The bytes of `quarantine/<file>.csv`: `line`, `column`, `reason` and

@@ -22,11 +22,7 @@ pub struct Rejection {
 
 impl Rejection {
     pub fn new(reason: Reason, column: &'static str, detail: impl Into<String>) -> Self {
-        Rejection {
-            reason,
-            column,
-            detail: detail.into(),
-        }
+        Rejection { reason, column, detail: detail.into() }
     }
 }
 
@@ -54,6 +50,10 @@ pub struct Row<'r, 'a> {
 }
 
 fn trimmed<'a>(value: &Cow<'a, str>) -> Option<Cow<'a, str>> {
+    let untouched = |b: Option<&u8>| b.is_some_and(|b| !b.is_ascii_whitespace());
+    if untouched(value.as_bytes().first()) && untouched(value.as_bytes().last()) {
+        return Some(value.clone());
+    }
     let t = value.trim();
     if t.is_empty() {
         return None;
@@ -85,9 +85,7 @@ impl<'a> Row<'_, 'a> {
     }
 
     pub fn parse<T>(&self, col: usize, parse: fn(&str) -> Result<T, ScalarError>) -> Result<Option<T>, Rejection> {
-        self.value(col)
-            .map(|v| parse(&v).map_err(|e| scalar_rejection(self.columns[col], e)))
-            .transpose()
+        self.value(col).map(|v| parse(&v).map_err(|e| scalar_rejection(self.columns[col], e))).transpose()
     }
 
     pub fn parse_required<T>(&self, col: usize, parse: fn(&str) -> Result<T, ScalarError>) -> Result<T, Rejection> {
@@ -98,11 +96,7 @@ impl<'a> Row<'_, 'a> {
     pub fn enumeration<T: std::str::FromStr>(&self, col: usize, allowed: &str) -> Result<T, Rejection> {
         let v = self.required(col)?;
         v.parse::<T>().map_err(|_| {
-            Rejection::new(
-                Reason::UnknownEnum,
-                self.columns[col],
-                format!("{v:?} is not one of {allowed}"),
-            )
+            Rejection::new(Reason::UnknownEnum, self.columns[col], format!("{v:?} is not one of {allowed}"))
         })
     }
 
@@ -139,21 +133,13 @@ fn positive(value: f64, column: &'static str) -> Result<f64, Rejection> {
     if value > 0.0 {
         Ok(value)
     } else {
-        Err(Rejection::new(
-            Reason::OutOfRange,
-            column,
-            format!("{value} must be greater than 0"),
-        ))
+        Err(Rejection::new(Reason::OutOfRange, column, format!("{value} must be greater than 0")))
     }
 }
 
 fn non_negative(value: Option<f64>, column: &'static str) -> Result<Option<f64>, Rejection> {
     match value {
-        Some(v) if v < 0.0 => Err(Rejection::new(
-            Reason::OutOfRange,
-            column,
-            format!("{v} must be 0 or more"),
-        )),
+        Some(v) if v < 0.0 => Err(Rejection::new(Reason::OutOfRange, column, format!("{v} must be 0 or more"))),
         _ => Ok(value),
     }
 }
@@ -163,7 +149,7 @@ pub const DAYS_CAP: u32 = 180;
 
 /// How one input file is validated.
 pub trait RowSpec: Sync {
-    type Record<'a>: Send;
+    type Record<'a>: Send + Sync;
     const FILE: FileKind;
     /// Contract column names, in contract order; the `col` constants index this.
     const COLUMNS: &'static [&'static str];
@@ -350,18 +336,10 @@ fn check_claim_dates(r: &ClaimRecord<'_>, ctx: &Context) -> Result<(), Rejection
     }
     let before_injury = |d: Option<Date>| d.filter(|d| *d < r.injury_date);
     if let Some(d) = before_injury(r.closed_date) {
-        return Err(Rejection::new(
-            Reason::OutOfRange,
-            "closed_date",
-            format!("closed {d}, before the injury"),
-        ));
+        return Err(Rejection::new(Reason::OutOfRange, "closed_date", format!("closed {d}, before the injury")));
     }
     if let Some(d) = before_injury(r.valuation_date) {
-        return Err(Rejection::new(
-            Reason::OutOfRange,
-            "valuation_date",
-            format!("valued {d}, before the injury"),
-        ));
+        return Err(Rejection::new(Reason::OutOfRange, "valuation_date", format!("valued {d}, before the injury")));
     }
     Ok(())
 }

@@ -149,12 +149,7 @@ impl<R: Read> Scanner<R> {
         };
         let line = self.next_line;
         let single = |end: usize| Step::Record {
-            rec: RawRecord {
-                start: cur,
-                end: trim_cr(&self.buf, cur, end),
-                line,
-                lines: 1,
-            },
+            rec: RawRecord { start: cur, end: trim_cr(&self.buf, cur, end), line, lines: 1 },
             next: (end + 1).min(self.buf.len()),
         };
         if quotes(&self.buf[cur..first_end]) % 2 == 0 {
@@ -179,12 +174,7 @@ impl<R: Read> Scanner<R> {
             return single(first_end);
         }
         Step::Record {
-            rec: RawRecord {
-                start: cur,
-                end: trim_cr(&self.buf, cur, end),
-                line,
-                lines,
-            },
+            rec: RawRecord { start: cur, end: trim_cr(&self.buf, cur, end), line, lines },
             next: (end + 1).min(self.buf.len()),
         }
     }
@@ -195,11 +185,7 @@ fn quotes(bytes: &[u8]) -> usize {
 }
 
 fn trim_cr(buf: &[u8], start: usize, end: usize) -> usize {
-    if end > start && buf[end - 1] == b'\r' {
-        end - 1
-    } else {
-        end
-    }
+    if end > start && buf[end - 1] == b'\r' { end - 1 } else { end }
 }
 
 /// The record has a stray quote, or a quoted field that does not close
@@ -268,10 +254,7 @@ fn quoted_field(record: &str, start: usize) -> Result<(Cow<'_, str>, usize), Mal
 /// Splits leniently, the way most spreadsheet programs would, for writing a
 /// rejected row back out unchanged.
 pub fn split_lenient(record: &[u8]) -> Vec<String> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(record);
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(record);
     let mut fields = Vec::new();
     let mut rec = csv::ByteRecord::new();
     while let Ok(true) = reader.read_byte_record(&mut rec) {

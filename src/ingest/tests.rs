@@ -22,10 +22,7 @@ fn folder(files: &[(&str, &str)]) -> tempfile::TempDir {
 }
 
 fn opts() -> LoadOptions {
-    LoadOptions {
-        as_of: Some(Month::new(2024, 6).unwrap()),
-        today: Date::new(2026, 1, 1).unwrap(),
-    }
+    LoadOptions { as_of: Some(Month::new(2024, 6).unwrap()), today: Date::new(2026, 1, 1).unwrap() }
 }
 
 fn load_dir(dir: &Path) -> Loaded<Discard> {
@@ -34,10 +31,7 @@ fn load_dir(dir: &Path) -> Loaded<Discard> {
 
 /// The (line, reason, column) of every quarantined row of one file.
 fn rejected(loaded: &Loaded<Discard>, kind: FileKind) -> Vec<(u64, Reason, String)> {
-    loaded
-        .quarantined(kind)
-        .map(|q| (q.line, q.reason, q.column.clone()))
-        .collect()
+    loaded.quarantined(kind).map(|q| (q.line, q.reason, q.column.clone())).collect()
 }
 
 fn injuries(rows: &[&str]) -> String {
@@ -108,10 +102,7 @@ fn every_claim_reason_is_caught() {
     ]);
     let dir = folder(&[("departments.csv", DEPTS), ("claims.csv", &text)]);
     let loaded = load_dir(dir.path());
-    let got: Vec<(u64, Reason)> = rejected(&loaded, FileKind::Claims)
-        .into_iter()
-        .map(|(l, r, _)| (l, r))
-        .collect();
+    let got: Vec<(u64, Reason)> = rejected(&loaded, FileKind::Claims).into_iter().map(|(l, r, _)| (l, r)).collect();
     assert_eq!(
         got,
         vec![
@@ -134,16 +125,9 @@ fn exposure_rules() {
     let exp = format!(
         "{EXP_HEAD}\nFIRE,2024-01,1000,10,50000\nFIRE,2024-01,900,10,50000\nLIB,2024-01,0,3,100\nLIB,2024-13,5,1,1\nLIB,2031-01,5,1,1\nLIB,2024-02,5,-1,1\n"
     );
-    let dir = folder(&[
-        ("departments.csv", DEPTS),
-        ("injuries.csv", &injuries(&[GOOD_INJ])),
-        ("exposure.csv", &exp),
-    ]);
+    let dir = folder(&[("departments.csv", DEPTS), ("injuries.csv", &injuries(&[GOOD_INJ])), ("exposure.csv", &exp)]);
     let loaded = load_dir(dir.path());
-    let got: Vec<(u64, Reason)> = rejected(&loaded, FileKind::Exposure)
-        .into_iter()
-        .map(|(l, r, _)| (l, r))
-        .collect();
+    let got: Vec<(u64, Reason)> = rejected(&loaded, FileKind::Exposure).into_iter().map(|(l, r, _)| (l, r)).collect();
     assert_eq!(
         got,
         vec![
@@ -161,10 +145,8 @@ fn departments_file_has_its_own_quarantine() {
     let depts = "department,name,group\nFIRE,Fire,public_safety\nFIRE,Fire again,\nLIB,,office\n";
     let dir = folder(&[("departments.csv", depts), ("injuries.csv", &injuries(&[GOOD_INJ]))]);
     let loaded = load_dir(dir.path());
-    let got: Vec<(u64, Reason)> = rejected(&loaded, FileKind::Departments)
-        .into_iter()
-        .map(|(l, r, _)| (l, r))
-        .collect();
+    let got: Vec<(u64, Reason)> =
+        rejected(&loaded, FileKind::Departments).into_iter().map(|(l, r, _)| (l, r)).collect();
     assert_eq!(got, vec![(3, Reason::DuplicateId), (4, Reason::MissingValue)]);
     assert_eq!(loaded.departments.as_ref().unwrap().len(), 1);
 }
@@ -186,11 +168,7 @@ fn a_stray_opening_quote_takes_only_its_own_line() {
     let got = rejected(&loaded, FileKind::Injuries);
     assert_eq!(
         got.iter().map(|g| (g.0, g.1)).collect::<Vec<_>>(),
-        vec![
-            (2, Reason::MalformedQuoting),
-            (4, Reason::MalformedQuoting),
-            (5, Reason::MalformedQuoting),
-        ]
+        vec![(2, Reason::MalformedQuoting), (4, Reason::MalformedQuoting), (5, Reason::MalformedQuoting),]
     );
     let report = loaded.report(FileKind::Injuries).unwrap();
     assert_eq!((report.read, report.accepted), (5, 2));
@@ -228,10 +206,7 @@ fn load_err(files: &[(&str, &[u8])]) -> String {
 #[test]
 fn unreadable_files_stop_with_a_clear_message() {
     let e = load_err(&[("injuries.csv", b"case_id,department\nC1,FIRE\n")]);
-    assert!(
-        e.contains("injuries.csv") && e.contains("missing required column(s) event_date, osha_class"),
-        "{e}"
-    );
+    assert!(e.contains("injuries.csv") && e.contains("missing required column(s) event_date, osha_class"), "{e}");
     let e = load_err(&[("injuries.csv", b"")]);
     assert!(e.contains("empty"), "{e}");
     let mut latin1 = injuries(&[GOOD_INJ]).into_bytes();
@@ -257,12 +232,7 @@ fn quarantine_csv_keeps_rows_unchanged() {
     let bytes = quarantine_csv(&report.header, loaded.quarantined(FileKind::Injuries)).unwrap();
     let text = String::from_utf8(bytes).unwrap();
     let mut lines = text.lines();
-    assert!(
-        lines
-            .next()
-            .unwrap()
-            .starts_with("line,column,reason,detail,case_id,department")
-    );
+    assert!(lines.next().unwrap().starts_with("line,column,reason,detail,case_id,department"));
     assert_eq!(
         lines.next().unwrap(),
         "2,,wrong_field_count,\"11 fields, the header has 12\",C7,FIRE,2024-01-05,days_away,3,0,56,52,42,FF,E1"
