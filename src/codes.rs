@@ -101,12 +101,7 @@ pub enum CodeTableError {
     #[error("code table line {line}: {field} is empty")]
     EmptyField { line: u64, field: &'static str },
     #[error("code table line {line}: duplicate {kind} code {code} (first defined on line {first_line})")]
-    Duplicate {
-        line: u64,
-        kind: CodeKind,
-        code: u16,
-        first_line: u64,
-    },
+    Duplicate { line: u64, kind: CodeKind, code: u16, first_line: u64 },
 }
 
 fn line_label(line: Option<u64>) -> String {
@@ -139,18 +134,14 @@ impl CodeTable {
     /// whole load.
     pub fn from_csv(text: &str) -> Result<CodeTable, CodeTableError> {
         let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(text.as_bytes());
-        let headers = reader
-            .headers()
-            .map_err(|e| CodeTableError::from_csv(&e, Some(1)))?
-            .clone();
+        let headers = reader.headers().map_err(|e| CodeTableError::from_csv(&e, Some(1)))?.clone();
         let mut entries = BTreeMap::new();
         let mut first_lines: BTreeMap<(CodeKind, u16), u64> = BTreeMap::new();
         for record in reader.records() {
             let record = record.map_err(|e| CodeTableError::from_csv(&e, None))?;
             let line = record.position().map(|p| p.line());
-            let entry: CodeEntry = record
-                .deserialize(Some(&headers))
-                .map_err(|e| CodeTableError::from_csv(&e, line))?;
+            let entry: CodeEntry =
+                record.deserialize(Some(&headers)).map_err(|e| CodeTableError::from_csv(&e, line))?;
             let line = line.unwrap_or(0);
             for (field, value) in [("name", &entry.name), ("category", &entry.category)] {
                 if value.trim().is_empty() {
@@ -220,9 +211,7 @@ mod tests {
     }
 
     fn check(kind: CodeKind, code: u16, name: &str, category: &str) {
-        let entry = table()
-            .get(kind, code)
-            .unwrap_or_else(|| panic!("{kind} {code} missing"));
+        let entry = table().get(kind, code).unwrap_or_else(|| panic!("{kind} {code} missing"));
         assert_eq!(entry.name, name, "{kind} {code}");
         assert_eq!(entry.category, category, "{kind} {code}");
     }
@@ -240,24 +229,9 @@ mod tests {
     fn cause_spot_checks() {
         let strain = "Strain or Injury By";
         let fall = "Fall, Slip or Trip";
-        check(
-            CodeKind::Cause,
-            1,
-            "Chemicals",
-            "Burn or Scald – Heat or Cold Exposures",
-        );
-        check(
-            CodeKind::Cause,
-            9,
-            "Contact With, NOC",
-            "Burn or Scald – Heat or Cold Exposures",
-        );
-        check(
-            CodeKind::Cause,
-            10,
-            "Machine or Machinery",
-            "Caught In, Under or Between",
-        );
+        check(CodeKind::Cause, 1, "Chemicals", "Burn or Scald – Heat or Cold Exposures");
+        check(CodeKind::Cause, 9, "Contact With, NOC", "Burn or Scald – Heat or Cold Exposures");
+        check(CodeKind::Cause, 10, "Machine or Machinery", "Caught In, Under or Between");
         check(CodeKind::Cause, 25, "From Different Level (Elevation)", fall);
         check(CodeKind::Cause, 26, "From Ladder or Scaffolding", fall);
         check(CodeKind::Cause, 29, "On Same Level", fall);
@@ -267,19 +241,9 @@ mod tests {
         check(CodeKind::Cause, 97, "Repetitive Motion", strain);
         check(CodeKind::Cause, 94, "Repetitive Motion", "Rubbed or Abraded By");
         check(CodeKind::Cause, 83, "Pandemic", "Miscellaneous Causes");
-        check(
-            CodeKind::Cause,
-            90,
-            "Other Than Physical Cause of Injury",
-            "Miscellaneous Causes",
-        );
+        check(CodeKind::Cause, 90, "Other Than Physical Cause of Injury", "Miscellaneous Causes");
         check(CodeKind::Cause, 98, "Cumulative, NOC", "Miscellaneous Causes");
-        check(
-            CodeKind::Cause,
-            99,
-            "Other - Miscellaneous, NOC",
-            "Miscellaneous Causes",
-        );
+        check(CodeKind::Cause, 99, "Other - Miscellaneous, NOC", "Miscellaneous Causes");
     }
 
     #[test]
@@ -288,24 +252,9 @@ mod tests {
         check(CodeKind::Nature, 10, "Contusion", "Specific Injury");
         check(CodeKind::Nature, 49, "Sprain or Tear", "Specific Injury");
         check(CodeKind::Nature, 52, "Strain or Tear", "Specific Injury");
-        check(
-            CodeKind::Nature,
-            78,
-            "Carpal Tunnel Syndrome",
-            "Occupational Disease or Cumulative Injury",
-        );
-        check(
-            CodeKind::Nature,
-            83,
-            "COVID-19",
-            "Occupational Disease or Cumulative Injury",
-        );
-        check(
-            CodeKind::Nature,
-            90,
-            "Multiple Physical Injuries Only",
-            "Multiple Injuries",
-        );
+        check(CodeKind::Nature, 78, "Carpal Tunnel Syndrome", "Occupational Disease or Cumulative Injury");
+        check(CodeKind::Nature, 83, "COVID-19", "Occupational Disease or Cumulative Injury");
+        check(CodeKind::Nature, 90, "Multiple Physical Injuries Only", "Multiple Injuries");
         check(CodeKind::BodyPart, 10, "Multiple Head Injury", "Head");
         check(CodeKind::BodyPart, 42, "Lower Back Area", "Trunk");
         check(CodeKind::BodyPart, 53, "Knee", "Lower Extremities");
@@ -317,12 +266,7 @@ mod tests {
             "Multiple Body Parts (Including Body Systems and Body Parts)",
             "Multiple Body Parts",
         );
-        check(
-            CodeKind::BodyPart,
-            91,
-            "Body Systems and Multiple Body Systems",
-            "Multiple Body Parts",
-        );
+        check(CodeKind::BodyPart, 91, "Body Systems and Multiple Body Systems", "Multiple Body Parts");
         check(CodeKind::BodyPart, 99, "Whole Body", "Multiple Body Parts");
     }
 
@@ -344,40 +288,18 @@ mod tests {
                     "Miscellaneous Causes",
                 ],
             ),
-            (
-                CodeKind::Nature,
-                &[
-                    "Specific Injury",
-                    "Occupational Disease or Cumulative Injury",
-                    "Multiple Injuries",
-                ],
-            ),
+            (CodeKind::Nature, &["Specific Injury", "Occupational Disease or Cumulative Injury", "Multiple Injuries"]),
             (
                 CodeKind::BodyPart,
-                &[
-                    "Head",
-                    "Neck",
-                    "Upper Extremities",
-                    "Trunk",
-                    "Lower Extremities",
-                    "Multiple Body Parts",
-                ],
+                &["Head", "Neck", "Upper Extremities", "Trunk", "Lower Extremities", "Multiple Body Parts"],
             ),
         ];
         for (kind, groups) in allowed {
             for entry in table().entries(kind) {
-                assert!(
-                    groups.contains(&entry.category.as_str()),
-                    "{kind} {}: {}",
-                    entry.code,
-                    entry.category
-                );
+                assert!(groups.contains(&entry.category.as_str()), "{kind} {}: {}", entry.code, entry.category);
             }
             for group in groups {
-                assert!(
-                    table().entries(kind).any(|e| e.category == *group),
-                    "{kind} group {group} is empty"
-                );
+                assert!(table().entries(kind).any(|e| e.category == *group), "{kind} group {group} is empty");
             }
         }
     }
@@ -415,15 +337,7 @@ mod tests {
             "kind,code,name,category\ncause,56,Lifting,Strain\nnature,56,Other,X\ncause,56,Lifting again,Strain\n";
         let err = CodeTable::from_csv(text).unwrap_err();
         assert!(
-            matches!(
-                err,
-                CodeTableError::Duplicate {
-                    line: 4,
-                    kind: CodeKind::Cause,
-                    code: 56,
-                    first_line: 2
-                }
-            ),
+            matches!(err, CodeTableError::Duplicate { line: 4, kind: CodeKind::Cause, code: 56, first_line: 2 }),
             "{err:?}"
         );
         assert!(err.to_string().contains("line 4"), "{err}");
@@ -447,10 +361,7 @@ mod tests {
 
         let empty_name = "kind,code,name,category\ncause,1,,Burn\n";
         let err = CodeTable::from_csv(empty_name).unwrap_err();
-        assert!(
-            matches!(err, CodeTableError::EmptyField { line: 2, field: "name" }),
-            "{err:?}"
-        );
+        assert!(matches!(err, CodeTableError::EmptyField { line: 2, field: "name" }), "{err:?}");
     }
 
     #[test]

@@ -120,9 +120,7 @@ pub fn per_base_hours(count: f64, hours: Option<f64>) -> Option<f64> {
 
 /// Incurred per $100 of payroll; `None` without positive payroll.
 pub fn loss_rate(incurred: Cents, payroll: Option<Cents>) -> Option<f64> {
-    payroll
-        .filter(|p| p.0 > 0)
-        .map(|p| incurred.dollars() / (p.dollars() / 100.0))
+    payroll.filter(|p| p.0 > 0).map(|p| incurred.dollars() / (p.dollars() / 100.0))
 }
 
 /// Without hours: cases per 100 employees of average headcount.
@@ -140,11 +138,8 @@ pub fn capped(incurred: Cents, cap: Cents) -> Cents {
 pub fn mean_poisson_deviance(y: &[f64], mu: &[f64], weights: Option<&[f64]>) -> f64 {
     let unit = |y: f64, m: f64| 2.0 * (if y > 0.0 { y * (y / m).ln() } else { 0.0 } - (y - m));
     let w = |i: usize| weights.map_or(1.0, |w| w[i]);
-    let (num, den) = y
-        .iter()
-        .zip(mu)
-        .enumerate()
-        .fold((0.0, 0.0), |(n, d), (i, (&y, &m))| (n + w(i) * unit(y, m), d + w(i)));
+    let (num, den) =
+        y.iter().zip(mu).enumerate().fold((0.0, 0.0), |(n, d), (i, (&y, &m))| (n + w(i) * unit(y, m), d + w(i)));
     if den > 0.0 { num / den } else { f64::NAN }
 }
 
@@ -185,11 +180,7 @@ mod tests {
 
     #[test]
     fn rates_need_hours_and_payroll() {
-        let t = Totals {
-            days_away_cases: 3,
-            incurred: Cents(500_000),
-            ..Totals::default()
-        };
+        let t = Totals { days_away_cases: 3, incurred: Cents(500_000), ..Totals::default() };
         assert_eq!(t.rates(), Rates::default());
         let t = Totals { hours: Some(0.0), ..t };
         assert_eq!(t.rates().trir, None);
@@ -217,16 +208,8 @@ mod tests {
 
     #[test]
     fn totals_add_numerators_before_dividing() {
-        let a = Totals {
-            other_recordable_cases: 1,
-            hours: Some(100_000.0),
-            ..Totals::default()
-        };
-        let b = Totals {
-            other_recordable_cases: 9,
-            hours: Some(300_000.0),
-            ..Totals::default()
-        };
+        let a = Totals { other_recordable_cases: 1, hours: Some(100_000.0), ..Totals::default() };
+        let b = Totals { other_recordable_cases: 9, hours: Some(300_000.0), ..Totals::default() };
         let mut sum = a;
         sum.add(&b);
         // (1 + 9) × 200,000 / 400,000 = 5, not the mean of 2 and 6.

@@ -39,23 +39,14 @@ pub fn warnings(loaded: &Loaded<PanelBuilder>, panel: &Panel) -> Vec<String> {
     let mut out = Vec::new();
     for f in &loaded.files {
         if !f.unknown_columns.is_empty() {
-            out.push(format!(
-                "{}: ignored unknown column(s): {}",
-                f.file_name(),
-                f.unknown_columns.join(", ")
-            ));
+            out.push(format!("{}: ignored unknown column(s): {}", f.file_name(), f.unknown_columns.join(", ")));
         }
     }
     if !panel.has_exposure {
         out.push("no exposure.csv: rates (TRIR, DART, ...) are not computed; counts only".to_string());
     }
     if !panel.unexposed_activity.is_empty() {
-        let examples: Vec<String> = panel
-            .unexposed_activity
-            .iter()
-            .take(5)
-            .map(|(d, m)| format!("{d} {m}"))
-            .collect();
+        let examples: Vec<String> = panel.unexposed_activity.iter().take(5).map(|(d, m)| format!("{d} {m}")).collect();
         out.push(format!(
             "{} department-month(s) have injuries or claims but no hours in exposure.csv; their rates are empty (e.g. {})",
             panel.unexposed_activity.len(),
@@ -76,19 +67,13 @@ pub fn write(
     let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     for report in &loaded.files {
         let path = quarantine_path(dir, report.kind);
-        let bytes = ingest::quarantine_csv(&report.header, loaded.quarantined(report.kind)).map_err(|source| {
-            WriteError::Csv {
-                path: path.clone(),
-                source,
-            }
-        })?;
+        let bytes = ingest::quarantine_csv(&report.header, loaded.quarantined(report.kind))
+            .map_err(|source| WriteError::Csv { path: path.clone(), source })?;
         files.push((path, bytes));
     }
     let csv = |name: &str, result: Result<Vec<u8>, csv::Error>| {
         let path = dir.join(name);
-        result
-            .map(|b| (path.clone(), b))
-            .map_err(|source| WriteError::Csv { path, source })
+        result.map(|b| (path.clone(), b)).map_err(|source| WriteError::Csv { path, source })
     };
     files.push(csv("panel.csv", output::csv_bytes(panel.rows()))?);
     files.push(csv("mix.csv", output::csv_bytes(panel.mix_rows(codes)))?);
@@ -101,17 +86,11 @@ pub fn write(
         warnings: warnings(loaded, panel),
     };
     let path = dir.join("validation.json");
-    let json = serde_json::to_vec_pretty(&account).map_err(|source| WriteError::Json {
-        path: path.clone(),
-        source,
-    })?;
+    let json = serde_json::to_vec_pretty(&account).map_err(|source| WriteError::Json { path: path.clone(), source })?;
     files.push((path, json));
 
     for (path, bytes) in &files {
-        write_atomic(path, bytes).map_err(|source| WriteError::Io {
-            path: path.clone(),
-            source,
-        })?;
+        write_atomic(path, bytes).map_err(|source| WriteError::Io { path: path.clone(), source })?;
     }
     Ok(files.into_iter().map(|(p, _)| p).collect())
 }

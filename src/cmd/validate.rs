@@ -52,10 +52,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 }
 
 fn print_table(files: &[FileReport]) {
-    println!(
-        "{:<22} {:>10} {:>10} {:>12}  {:<5} top reasons",
-        "file", "read", "accepted", "quarantined", "check"
-    );
+    println!("{:<22} {:>10} {:>10} {:>12}  {:<5} top reasons", "file", "read", "accepted", "quarantined", "check");
     for f in files {
         let mut reasons: Vec<_> = f.reasons.iter().collect();
         reasons.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));

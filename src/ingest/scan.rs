@@ -152,7 +152,7 @@ impl<R: Read> Scanner<R> {
             rec: RawRecord { start: cur, end: trim_cr(&self.buf, cur, end), line, lines: 1 },
             next: (end + 1).min(self.buf.len()),
         };
-        if quotes(&self.buf[cur..first_end]) % 2 == 0 {
+        if quotes(&self.buf[cur..first_end]).is_multiple_of(2) {
             return single(first_end);
         }
         let mut end = first_end;

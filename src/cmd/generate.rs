@@ -1,0 +1,75 @@
+//! `riskrank generate`: write a synthetic data folder with known ground
+//! truth (see [`riskrank::generate`] for the data-generating process), for
+//! tests, benches and the bundled sample.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use riskrank::generate::{self, GenerateParams};
+use riskrank::schema::Month;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Random seed; the same seed and parameters give byte-identical files.
+    #[arg(long, default_value_t = 7)]
+    seed: u64,
+    /// Number of departments (the city's list first, then numbered districts).
+    #[arg(long, default_value_t = 40)]
+    departments: usize,
+    /// Number of years of data, ending with --end.
+    #[arg(long, default_value_t = 6)]
+    years: u32,
+    /// Bad rows to inject across injuries, claims and exposure (listed in bad_rows.csv).
+    #[arg(long, default_value_t = 0)]
+    bad_rows: usize,
+    /// Last month of the data (YYYY-MM); its last day is the claims valuation date.
+    #[arg(long, default_value = "2025-12")]
+    end: Month,
+    /// Do not write exposure.csv (hours are still used to generate the cases).
+    #[arg(long)]
+    no_exposure: bool,
+    /// Do not write departments.csv.
+    #[arg(long)]
+    no_departments: bool,
+    /// Multiplies the expected number of cases and claims (e.g. 40 for about a million claims).
+    #[arg(long, default_value_t = 1.0)]
+    injuries_scale: f64,
+    /// Folder to write into (created if needed).
+    #[arg(long)]
+    out: PathBuf,
+}
+
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let params = GenerateParams {
+        seed: args.seed,
+        departments: args.departments,
+        years: args.years,
+        bad_rows: args.bad_rows,
+        end: args.end,
+        with_exposure: !args.no_exposure,
+        with_departments: !args.no_departments,
+        scale: args.injuries_scale,
+    };
+    let summary = generate::write(&params, &args.out)
+        .with_context(|| format!("cannot generate synthetic data into {}", args.out.display()))?;
+    let exposure = if params.with_exposure {
+        format!("exposure.csv {} rows, ", summary.exposure)
+    } else {
+        "no exposure.csv, ".to_string()
+    };
+    let departments = if params.with_departments {
+        format!("departments.csv {} rows, ", params.departments)
+    } else {
+        "no departments.csv, ".to_string()
+    };
+    println!(
+        "wrote {}: injuries.csv {} rows, claims.csv {} rows, {exposure}{departments}truth.csv {} rows, {} bad rows \
+         (bad_rows.csv)",
+        args.out.display(),
+        summary.injuries,
+        summary.claims,
+        params.departments * params.years as usize * 12,
+        summary.bad_rows,
+    );
+    Ok(())
+}
