@@ -11,6 +11,7 @@ pub mod generate;
 pub mod import;
 pub mod ingest;
 pub mod metrics;
+pub mod model;
 pub mod output;
 pub mod panel;
 pub mod schema;

@@ -436,6 +436,9 @@ pub struct ClaimRecord<'a> {
     pub body_part_code: Option<u16>,
     #[serde(borrow)]
     pub job_class: Option<Cow<'a, str>>,
+    /// Extension column (not in the contract's table; optional): the
+    /// insurer's first case estimate at report, for severe-claim triage.
+    pub initial_incurred: Option<Cents>,
 }
 
 impl ClaimRecord<'_> {

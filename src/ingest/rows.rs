@@ -256,6 +256,7 @@ mod clm {
     pub const NATURE: usize = 14;
     pub const BODY_PART: usize = 15;
     pub const JOB_CLASS: usize = 16;
+    pub const INITIAL_INCURRED: usize = 17;
 }
 
 impl RowSpec for Claims {
@@ -279,6 +280,7 @@ impl RowSpec for Claims {
         "nature_code",
         "body_part_code",
         "job_class",
+        "initial_incurred",
     ];
     const REQUIRED: &'static [usize] = &[clm::CLAIM_ID, clm::DEPARTMENT, clm::INJURY_DATE, clm::STATUS];
     const PERSONAL: &'static [&'static str] = &["employee_id", "description"];
@@ -303,6 +305,7 @@ impl RowSpec for Claims {
             nature_code: row.parse(clm::NATURE, schema::parse_code)?,
             body_part_code: row.parse(clm::BODY_PART, schema::parse_code)?,
             job_class: row.value(clm::JOB_CLASS),
+            initial_incurred: row.parse(clm::INITIAL_INCURRED, schema::parse_money)?,
         };
         check_claim_dates(&r, ctx)?;
         Ok(r)
