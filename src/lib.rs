@@ -7,6 +7,8 @@
 //! and `import` maps real public datasets onto the data contract.
 
 pub mod codes;
+pub mod digest;
+pub mod features;
 pub mod generate;
 pub mod import;
 pub mod ingest;

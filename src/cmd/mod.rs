@@ -4,8 +4,12 @@
 
 use clap::{Parser, Subcommand};
 
+pub mod backtest;
 pub mod generate;
 pub mod import;
+pub mod models;
+mod progress;
+pub mod train;
 pub mod validate;
 
 /// Workplace-safety risk analytics: load injury, claims and exposure
@@ -25,6 +29,12 @@ pub enum Command {
     Generate(generate::Args),
     /// Map a real public dataset onto the data contract.
     Import(import::Args),
+    /// Train the models on a data folder, backtest them, write the model file.
+    Train(train::Args),
+    /// Rolling-origin backtest of the models against the baselines.
+    Backtest(backtest::Args),
+    /// Inspect model files.
+    Models(models::Args),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
@@ -32,5 +42,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Validate(args) => validate::run(args),
         Command::Generate(args) => generate::run(args),
         Command::Import(args) => import::run(args),
+        Command::Train(args) => train::run(args),
+        Command::Backtest(args) => backtest::run(args),
+        Command::Models(args) => models::run(args),
     }
 }

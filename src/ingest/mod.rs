@@ -124,6 +124,29 @@ pub trait RecordSink: Send + Sync + Sized {
     fn exposure(&mut self, _record: &ExposureRecord<'_>) {}
 }
 
+/// Two sinks fed by one pass over the files.
+impl<A: RecordSink, B: RecordSink> RecordSink for (A, B) {
+    fn fork(&self) -> Self {
+        (self.0.fork(), self.1.fork())
+    }
+    fn merge(&mut self, other: Self) {
+        self.0.merge(other.0);
+        self.1.merge(other.1);
+    }
+    fn injury(&mut self, record: &InjuryRecord<'_>) {
+        self.0.injury(record);
+        self.1.injury(record);
+    }
+    fn claim(&mut self, record: &ClaimRecord<'_>) {
+        self.0.claim(record);
+        self.1.claim(record);
+    }
+    fn exposure(&mut self, record: &ExposureRecord<'_>) {
+        self.0.exposure(record);
+        self.1.exposure(record);
+    }
+}
+
 /// A sink that keeps nothing, for callers that only want the account.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Discard;

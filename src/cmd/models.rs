@@ -1,0 +1,57 @@
+//! `riskrank models show FILE`: what a model file holds.
+
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+
+use riskrank::model::file::ModelFile;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    pub command: ModelsCommand,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum ModelsCommand {
+    /// Print a model file's version, window, features, coefficients and backtest.
+    Show { file: PathBuf },
+}
+
+pub fn run(args: Args) -> anyhow::Result<()> {
+    match args.command {
+        ModelsCommand::Show { file } => show(&file),
+    }
+}
+
+fn show(path: &std::path::Path) -> anyhow::Result<()> {
+    let m = ModelFile::load(path).with_context(|| format!("cannot use {}", path.display()))?;
+    println!("{}: {} v{} (riskrank {})", path.display(), m.format, m.format_version, m.riskrank_version);
+    println!(
+        "training window: panel from {}, origins {} to {}; {} rows; {}",
+        m.training_window.panel_start,
+        m.training_window.first_origin,
+        m.training_window.cutoff,
+        m.model.training_rows,
+        if m.model.rated { "rates (hours offset)" } else { "counts (no exposure)" }
+    );
+    println!("hyperparameters: {}", serde_json::to_string(&m.hyperparameters)?);
+    println!("inputs:");
+    for i in &m.inputs {
+        println!("  {:<18} {} ({} rows)", i.file, i.sha256, i.rows_accepted);
+    }
+    println!("frequency model (Poisson, log link), intercept {:.6}:", m.model.frequency.intercept);
+    let cost = m.model.cost.as_ref();
+    for (i, name) in m.feature_names.iter().enumerate() {
+        let c = cost.and_then(|c| c.coefficients.get(i)).map_or("-".to_string(), |v| format!("{v:>10.6}"));
+        println!("  {:<30} {:>10.6}   cost {}", name, m.model.frequency.coefficients[i], c);
+    }
+    println!(
+        "overdispersion 1/θ: {:.5}; experience credibility used: {}",
+        m.model.overdispersion, m.model.use_experience
+    );
+    if let Some(bt) = &m.backtest {
+        super::backtest::print_table(bt);
+    }
+    Ok(())
+}

@@ -1,0 +1,270 @@
+//! The frequency model (recordable cases per department-month) and the
+//! cost model (incurred per department-month): pooled GLMs with log link on
+//! the features of [`crate::features`], hours as a true offset, fitted by
+//! the IRLS of [`super::glm`]. The frequency model adds an experience
+//! credibility step (each department's actual-to-expected ratio, blended
+//! by Bühlmann-Straub) and a negative-binomial dispersion for intervals.
+
+use ndarray::{Array1, Array2};
+use serde::{Deserialize, Serialize};
+
+use super::credibility::{self, Unit};
+use super::glm::{Family, Glm, GlmError, GlmParams};
+use crate::features::{self, FeatureRow, Features, TargetHours};
+use crate::panel::Panel;
+use crate::schema::Month;
+
+/// Hyperparameters of training.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainParams {
+    /// How many origin months (each with horizons 1..=12) form the training set.
+    pub origins: u32,
+    /// Horizons trained on.
+    pub max_horizon: u32,
+    /// L2 penalty on the slopes.
+    pub ridge: f64,
+    /// Tweedie power of the cost model.
+    pub cost_power: f64,
+}
+
+impl Default for TrainParams {
+    fn default() -> Self {
+        TrainParams { origins: 36, max_horizon: 12, ridge: 10_000.0, cost_power: 1.5 }
+    }
+}
+
+/// Dollars are modelled in thousands, which keeps the Tweedie IRLS well scaled.
+const COST_UNIT: f64 = 1_000.0;
+
+/// A department's experience credibility: its actual-to-expected ratio
+/// over the training months, and how far to believe it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Experience {
+    pub actual_to_expected: f64,
+    pub z: f64,
+    /// The factor applied: Z × A/E + (1 − Z) × 1.
+    pub factor: f64,
+}
+
+/// The fitted frequency and cost models.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RiskModel {
+    pub rated: bool,
+    pub frequency: Glm,
+    pub cost: Option<Glm>,
+    /// Negative-binomial 1/θ of the frequency model (0 = Poisson).
+    pub overdispersion: f64,
+    /// Per department code, in panel order at training.
+    pub departments: Vec<String>,
+    pub experience: Vec<Experience>,
+    /// Whether predictions apply the experience factors (decided by backtest).
+    pub use_experience: bool,
+    pub training_rows: usize,
+    pub cutoff: Month,
+}
+
+/// Features for every origin whose targets fall in the panel, computed
+/// once and shared by every fold of a backtest.
+pub fn feature_bank(
+    panel: &Panel,
+    first_origin: Month,
+    last_origin: Month,
+    max_horizon: u32,
+) -> Result<Vec<Features>, GlmError> {
+    use rayon::prelude::*;
+    let horizons: Vec<u32> = (1..=max_horizon).collect();
+    let origins: Vec<Month> = Month::range(first_origin, last_origin).collect();
+    origins.par_iter().map(|&o| features::at(panel, o, &horizons, TargetHours::Actual)).collect()
+}
+
+/// Training rows for a model whose data ends at `cutoff`: origins in the
+/// `origins` months before it, every horizon whose target is ≤ cutoff.
+pub fn training_rows<'a>(bank: &'a [Features], cutoff: Month, params: &TrainParams) -> Vec<&'a FeatureRow> {
+    let first = cutoff.plus(-(params.origins as i32));
+    bank.iter()
+        .flat_map(|f| f.rows.iter())
+        .filter(|r| r.origin >= first && r.origin < cutoff && r.target <= cutoff && r.horizon <= params.max_horizon)
+        .filter(|r| r.observed.is_some())
+        .collect()
+}
+
+fn design(rows: &[&FeatureRow]) -> (Array2<f64>, Array1<f64>) {
+    let n = rows.len();
+    let p = features::NAMES.len();
+    let mut x = Array2::zeros((n, p));
+    let mut offset = Array1::zeros(n);
+    for (i, r) in rows.iter().enumerate() {
+        for (j, v) in r.values.iter().enumerate() {
+            x[[i, j]] = *v;
+        }
+        // The structural rate is an offset too: the GLM learns corrections
+        // to it, and ridge shrinks them toward none.
+        offset[i] = r.offset + r.values[0];
+    }
+    (x, offset)
+}
+
+/// Fits the models on the training rows (and the cost targets from the panel).
+pub fn train(panel: &Panel, rows: &[&FeatureRow], cutoff: Month, params: &TrainParams) -> Result<RiskModel, GlmError> {
+    let (x, offset) = design(rows);
+    let y: Array1<f64> = rows.iter().map(|r| r.observed.unwrap_or(0.0)).collect();
+    let glm = GlmParams::new(Family::Poisson).ridge(params.ridge).check()?;
+    let frequency = glm.fit_offset(x.view(), y.view(), Some(offset.view()), None)?;
+    let mu = frequency.predict_mean(x.view(), Some(offset.view()));
+    let overdispersion = moment_overdispersion(&y, &mu);
+    let experience = experience(panel, rows, &y, &mu);
+
+    let cost_y: Array1<f64> = rows.iter().map(|r| incurred(panel, r.department, r.target) / COST_UNIT).collect();
+    let cost = if cost_y.iter().any(|v| *v > 0.0) {
+        let tw = GlmParams::new(Family::Tweedie { power: params.cost_power }).ridge(params.ridge).check()?;
+        Some(tw.fit_offset(x.view(), cost_y.view(), Some(offset.view()), None)?)
+    } else {
+        None
+    };
+    Ok(RiskModel {
+        rated: panel.has_exposure,
+        frequency,
+        cost,
+        overdispersion,
+        departments: panel.departments.iter().map(|d| d.code.clone()).collect(),
+        experience,
+        use_experience: false,
+        training_rows: rows.len(),
+        cutoff,
+    })
+}
+
+fn incurred(panel: &Panel, d: usize, m: Month) -> f64 {
+    if m < panel.start || m > panel.end {
+        return 0.0;
+    }
+    panel.departments[d].months[m.since(panel.start) as usize].totals.incurred.dollars()
+}
+
+/// 1/θ of a negative binomial by moments: E[(y − μ)² − y] = μ²/θ.
+fn moment_overdispersion(y: &Array1<f64>, mu: &Array1<f64>) -> f64 {
+    let num: f64 = y.iter().zip(mu).map(|(y, m)| (y - m).powi(2) - y).sum();
+    let den: f64 = mu.iter().map(|m| m * m).sum();
+    if den > 0.0 { (num / den).max(0.0) } else { 0.0 }
+}
+
+/// Each department's A/E on the one-month-ahead training rows, blended by
+/// Bühlmann-Straub (ratios weighted by expected cases).
+fn experience(panel: &Panel, rows: &[&FeatureRow], y: &Array1<f64>, mu: &Array1<f64>) -> Vec<Experience> {
+    let mut units = vec![Unit::default(); panel.departments.len()];
+    for (i, r) in rows.iter().enumerate().filter(|(_, r)| r.horizon == 1) {
+        if mu[i] > 0.0 {
+            units[r.department].x.push(y[i] / mu[i]);
+            units[r.department].w.push(mu[i]);
+        }
+    }
+    let fitted = credibility::buhlmann_straub(&units);
+    (0..units.len())
+        .map(|d| match &fitted {
+            Some(c) => {
+                let u = c.units[d];
+                // Blend toward 1 (the model), not toward the collective A/E.
+                let factor = u.z * u.mean + (1.0 - u.z);
+                Experience { actual_to_expected: u.mean, z: u.z, factor }
+            }
+            None => Experience { actual_to_expected: 1.0, z: 0.0, factor: 1.0 },
+        })
+        .collect()
+}
+
+/// Predicted cases and incurred for feature rows.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Prediction {
+    pub cases: f64,
+    pub incurred: f64,
+}
+
+impl RiskModel {
+    /// Expected cases per row, with or without the experience factors.
+    pub fn predict_cases(&self, rows: &[&FeatureRow], with_experience: bool) -> Vec<f64> {
+        if rows.is_empty() {
+            return Vec::new();
+        }
+        let (x, offset) = design(rows);
+        let mu = self.frequency.predict_mean(x.view(), Some(offset.view()));
+        rows.iter()
+            .zip(mu.iter())
+            .map(|(r, m)| {
+                let f = if with_experience { self.experience.get(r.department).map_or(1.0, |e| e.factor) } else { 1.0 };
+                m * f
+            })
+            .collect()
+    }
+
+    /// Expected incurred dollars per row (0 without a cost model).
+    pub fn predict_incurred(&self, rows: &[&FeatureRow]) -> Vec<f64> {
+        match (&self.cost, rows.is_empty()) {
+            (Some(cost), false) => {
+                let (x, offset) = design(rows);
+                cost.predict_mean(x.view(), Some(offset.view())).iter().map(|v| v * COST_UNIT).collect()
+            }
+            _ => vec![0.0; rows.len()],
+        }
+    }
+
+    /// The 90% predictive interval of a count with mean `mu`.
+    pub fn interval(&self, mu: f64) -> (u64, u64) {
+        (count_quantile(mu, self.overdispersion, 0.05), count_quantile(mu, self.overdispersion, 0.95))
+    }
+}
+
+/// Smallest k with P(Y ≤ k) ≥ p for Y negative binomial with mean `mu` and
+/// 1/θ = `alpha` (Poisson when alpha is 0), summed in log space so large
+/// means do not underflow.
+pub fn count_quantile(mu: f64, alpha: f64, p: f64) -> u64 {
+    if mu.is_nan() || mu <= 0.0 {
+        return 0;
+    }
+    let mut cdf = 0.0;
+    let mut k: u64 = 0;
+    let mut log_p = if alpha > 1e-12 {
+        let r = 1.0 / alpha;
+        r * (r / (r + mu)).ln()
+    } else {
+        -mu
+    };
+    let limit = (mu + 50.0 * (mu * (1.0 + alpha * mu)).sqrt() + 50.0) as u64;
+    while k < limit {
+        cdf += log_p.exp();
+        if cdf >= p {
+            return k;
+        }
+        let kf = k as f64;
+        log_p += if alpha > 1e-12 {
+            let r = 1.0 / alpha;
+            ((kf + r) / (kf + 1.0)).ln() + (mu / (r + mu)).ln()
+        } else {
+            mu.ln() - (kf + 1.0).ln()
+        };
+        k += 1;
+    }
+    k
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn poisson_quantiles() {
+        // Poisson(2): P(≤0)=0.135, P(≤4)=0.947, P(≤5)=0.983.
+        assert_eq!(count_quantile(2.0, 0.0, 0.05), 0);
+        assert_eq!(count_quantile(2.0, 0.0, 0.95), 5);
+        assert_eq!(count_quantile(0.0, 0.0, 0.95), 0);
+        // Large means do not underflow: Poisson(2000) 95% ≈ 2000 + 1.645·√2000 ≈ 2074.
+        let q = count_quantile(2000.0, 0.0, 0.95);
+        assert!((2070..=2078).contains(&q), "{q}");
+    }
+
+    #[test]
+    fn overdispersion_widens_intervals() {
+        let narrow = count_quantile(50.0, 0.0, 0.95);
+        let wide = count_quantile(50.0, 0.2, 0.95);
+        assert!(wide > narrow + 10, "{narrow} {wide}");
+    }
+}
