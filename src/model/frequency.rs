@@ -109,7 +109,7 @@ pub fn train(panel: &Panel, rows: &[&FeatureRow], cutoff: Month, params: &TrainP
     let (x, offset) = design(rows);
     let y: Array1<f64> = rows.iter().map(|r| r.observed.unwrap_or(0.0)).collect();
     let glm = GlmParams::new(Family::Poisson).ridge(params.ridge).check()?;
-    let frequency = glm.fit_offset(x.view(), y.view(), Some(offset.view()), None)?;
+    let frequency = glm.fit_offset(x.view(), y.view(), Some(offset.view()), None)?.ensure_converged()?;
     let mu = frequency.predict_mean(x.view(), Some(offset.view()));
     let overdispersion = moment_overdispersion(&y, &mu);
     let experience = experience(panel, rows, &y, &mu);
@@ -117,7 +117,7 @@ pub fn train(panel: &Panel, rows: &[&FeatureRow], cutoff: Month, params: &TrainP
     let cost_y: Array1<f64> = rows.iter().map(|r| incurred(panel, r.department, r.target) / COST_UNIT).collect();
     let cost = if cost_y.iter().any(|v| *v > 0.0) {
         let tw = GlmParams::new(Family::Tweedie { power: params.cost_power }).ridge(params.ridge).check()?;
-        Some(tw.fit_offset(x.view(), cost_y.view(), Some(offset.view()), None)?)
+        Some(tw.fit_offset(x.view(), cost_y.view(), Some(offset.view()), None)?.ensure_converged()?)
     } else {
         None
     };

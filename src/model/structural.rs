@@ -83,7 +83,8 @@ impl Structural {
             Array1::from(y).view(),
             Some(Array1::from(offset).view()),
             Some(Array1::from(weight).view()),
-        )?);
+        )?
+        .ensure_converged()?);
         Ok(s)
     }
 
