@@ -22,7 +22,9 @@
 //! | `params.json` | the [`GenerateParams`] |
 //!
 //! Good rows are written with the csv crate, columns in the order of the
-//! contract tables. Dates are `YYYY-MM-DD`, months `YYYY-MM`, money plain
+//! contract tables; claims.csv then has one extension column,
+//! `initial_incurred` (the case estimate at first report, see Claims), as
+//! its last column. Dates are `YYYY-MM-DD`, months `YYYY-MM`, money plain
 //! decimals with two places, hours and headcount one decimal. The injury and
 //! claim files are streamed through a buffered writer to a temporary sibling
 //! and renamed into place, the small files go through
@@ -36,9 +38,10 @@
 //! Every draw comes from `ChaCha8Rng::seed_from_u64(seed)` with a fixed
 //! stream per purpose (`set_stream`): stream 1 the department parameters,
 //! stream 2 exposure, stream 3 the bad rows, stream `1000 + d` the cases and
-//! claims of department `d`. The same parameters therefore give
-//! byte-identical files, and the good rows do not change with
-//! `--bad-rows`. Hours, exposure and truth do not depend on `--injuries-scale`
+//! claims of department `d`, stream `2^32 + d` the initial case estimates of
+//! department `d` (a stream of their own, so that adding the column moved no
+//! other value). The same parameters therefore give byte-identical files,
+//! and the good rows do not change with `--bad-rows`. Hours, exposure and truth do not depend on `--injuries-scale`
 //! except that the expected counts are multiplied by it.
 //!
 //! # Window
@@ -157,7 +160,17 @@
 //!   U(0.30, 0.55) for lost-time claims (death, days away; half of unlinked
 //!   claims), 0 otherwise, and medical the rest;
 //! * claim ids `WC` + 7 digits in file order; codes, job class and employee
-//!   copied from the case.
+//!   copied from the case;
+//! * `initial_incurred`, the insurer's case estimate set at first report:
+//!   round(LogNormal(median s × U, σ 0.9)) whole dollars, at least $250, with
+//!   s = 0.55 for lost-time claims (the worker is off work when the claim is
+//!   reported) and 0.35 otherwise. It is biased low (before the floor its
+//!   mean is exp(0.9²/2) s U ≈ 0.52 U and 0.82 U; real first estimates fall
+//!   short of the ultimate too), noisy, and uses nothing learnt after the
+//!   report except through U itself (litigated claims get larger estimates
+//!   because U carries the litigation multiplier). Drawn once the claims of
+//!   a department-month are complete, in file order, from the department's
+//!   estimate stream.
 //!
 //! # Truth
 //!
@@ -188,7 +201,9 @@
 //! Each bad row is a hand-built single physical line with exactly one
 //! defect, at a random position among the good rows: injury and claim rows
 //! go into a department-month drawn with probability proportional to its
-//! expected cases μ_dt, at a uniform position within it, dated in it. Bad
+//! expected cases μ_dt, at a uniform position within it, dated in it. A bad
+//! claim row's `initial_incurred` is half its paid amount in whole dollars,
+//! computed from amounts already drawn (no draw of its own). Bad
 //! rows have fresh ids (`BAD-I-00001`, `BAD-C-00002`), bad exposure rows
 //! fresh (department, month) keys (before the window, or 40 years after
 //! `end`), except duplicate_id rows, which repeat the id (injuries: the last
@@ -199,7 +214,8 @@
 //! `2019-13`), out_of_range (negative days or money, hours 0 or negative),
 //! unknown_enum (`serious`, `pending`), unknown_department (`ZZZ`),
 //! future_date (40 years after `end`), reported_before_injury,
-//! closed_without_date, wrong_field_count (one field short or one extra),
+//! closed_without_date, wrong_field_count (one field short or one extra,
+//! against the header with `initial_incurred`),
 //! malformed_quoting (`at Main "Street" yard` inside an unquoted field, or
 //! text after a closing quote `"lifted trash bin" near the truck`; always an
 //! even number of quote characters on the line). `bad_rows.csv` gives the
@@ -302,8 +318,9 @@ pub const INJURY_COLUMNS: [&str; 12] = [
     "description",
 ];
 
-/// Contract column order of claims.csv.
-pub const CLAIM_COLUMNS: [&str; 18] = [
+/// Contract column order of claims.csv, then the optional extension column
+/// `initial_incurred` (the case estimate at first report).
+pub const CLAIM_COLUMNS: [&str; 19] = [
     "claim_id",
     "case_id",
     "department",
@@ -322,6 +339,7 @@ pub const CLAIM_COLUMNS: [&str; 18] = [
     "body_part_code",
     "job_class",
     "employee_id",
+    "initial_incurred",
 ];
 
 /// Contract column order of exposure.csv.
@@ -344,6 +362,7 @@ pub fn write(params: &GenerateParams, out: &Path) -> Result<GeneratedSummary, Ge
     let mut cases = CaseWriter::new(&window, &tables);
     for (d, dept) in depts.iter().enumerate() {
         let mut rng = stream(params.seed, CASE_STREAM + d as u64);
+        let mut estimates = stream(params.seed, ESTIMATE_STREAM + d as u64);
         cases.start_department();
         for t in 0..window.months {
             let c = d * window.months + t;
@@ -352,6 +371,7 @@ pub fn write(params: &GenerateParams, out: &Path) -> Result<GeneratedSummary, Ge
                 file.good(&exposure_row(dept, window.month(t), &cells[c]))?;
             }
             cases.generate_cell(&mut rng, dept, t, &cells[c]);
+            cases.estimate_claims(&mut estimates);
             cases.write_injuries(c, dept, t, &mut injuries, &mut bad)?;
             cases.write_claims(c, dept, t, &mut claims, &mut bad)?;
         }
@@ -420,6 +440,11 @@ const CLOSE_SIGMA: f64 = 0.8;
 const LITIGATED_CLOSE_FACTOR: f64 = 2.5;
 const RESERVE_SIGMA: f64 = 0.35;
 const MIN_RESERVE_CENTS: i64 = 5_000;
+/// Initial case estimate: share of the ultimate for medical-only and lost-time claims.
+const ESTIMATE_SHARE: f64 = 0.35;
+const ESTIMATE_SHARE_LOST_TIME: f64 = 0.55;
+const ESTIMATE_SIGMA: f64 = 0.9;
+const ESTIMATE_FLOOR_DOLLARS: f64 = 250.0;
 const DAYS_CAP: f64 = 180.0;
 const QUOTE_SHARE: f64 = 0.02;
 const NEWLINE_SHARE: f64 = 0.01;
@@ -430,6 +455,9 @@ const DEPT_STREAM: u64 = 1;
 const EXPOSURE_STREAM: u64 = 2;
 const BAD_STREAM: u64 = 3;
 const CASE_STREAM: u64 = 1000;
+/// `ESTIMATE_STREAM + d`: the initial case estimates of department `d`. Far
+/// above `CASE_STREAM + d` for any allowed number of departments.
+const ESTIMATE_STREAM: u64 = 1 << 32;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Group {
@@ -1187,6 +1215,11 @@ struct ClaimDraft {
     body: Option<u16>,
     job: &'static str,
     employee: u32,
+    /// Ultimate cost in dollars (before rounding to cents).
+    ultimate: f64,
+    lost_time: bool,
+    /// Initial case estimate in cents (whole dollars).
+    initial: i64,
 }
 
 #[derive(Serialize)]
@@ -1225,6 +1258,7 @@ struct GeneratedClaim<'a> {
     body_part_code: Option<u16>,
     job_class: &'a str,
     employee_id: &'a str,
+    initial_incurred: Money,
 }
 
 /// Generates the cases and claims of each department-month in turn and
@@ -1351,6 +1385,9 @@ impl<'w> CaseWriter<'w> {
                 body: draft.body,
                 job: jobs[usize::from(draft.job)],
                 employee: draft.employee,
+                ultimate: 0.0,
+                lost_time: false,
+                initial: 0,
             };
             if let Some(claim) = draw_claim(rng, base, class, dept.group, years, valuation) {
                 self.claims.push(claim);
@@ -1375,12 +1412,24 @@ impl<'w> CaseWriter<'w> {
                 body: Some(body),
                 job: jobs[rng.gen_range(0..jobs.len())],
                 employee: dept.employee_base + rng.gen_range(0..dept.employee_count),
+                ultimate: 0.0,
+                lost_time: false,
+                initial: 0,
             };
             if let Some(claim) = draw_claim(rng, base, UNLINKED, dept.group, years, valuation) {
                 self.claims.push(claim);
             }
         }
         self.claims.sort_by_key(|c| c.injury_day);
+    }
+
+    /// Sets the initial case estimate of each claim of the current cell, in
+    /// file order, from the department's own estimate stream (so no other
+    /// draw moves).
+    fn estimate_claims(&mut self, rng: &mut ChaCha8Rng) {
+        for claim in &mut self.claims {
+            claim.initial = initial_estimate(rng, claim);
+        }
     }
 
     fn write_injuries(
@@ -1473,6 +1522,7 @@ impl<'w> CaseWriter<'w> {
                 body_part_code: c.body,
                 job_class: c.job,
                 employee_id: &self.employee,
+                initial_incurred: Money(c.initial),
             })?;
             set_last(&mut self.last_claim_id, &self.claim_id);
             bad.flush_pending(FileKind::Claims, file, dept, t, self.window, self.last_claim_id.as_deref())?;
@@ -1516,6 +1566,15 @@ fn describe(buf: &mut String, d: &InjuryDraft, group: Group) {
     if d.follow_up > 0 {
         let _ = write!(buf, "\nfollow-up: {}", FOLLOW_UPS[usize::from(d.follow_up - 1) % FOLLOW_UPS.len()]);
     }
+}
+
+/// The case estimate set at first report, in cents: LogNormal around a share
+/// of the ultimate (0.35, 0.55 for lost-time claims), σ 0.9, whole dollars, at
+/// least $250.
+fn initial_estimate(rng: &mut ChaCha8Rng, claim: &ClaimDraft) -> i64 {
+    let share = if claim.lost_time { ESTIMATE_SHARE_LOST_TIME } else { ESTIMATE_SHARE };
+    let dollars = lognormal(rng, share * claim.ultimate, ESTIMATE_SIGMA).round().max(ESTIMATE_FLOOR_DOLLARS);
+    dollars.min(1e12) as i64 * 100
 }
 
 fn clamp_days(x: f64) -> u32 {
@@ -1579,6 +1638,8 @@ fn draw_claim(
     let paid_cents = (paid * 100.0).round() as i64;
     let indemnity = (paid_cents as f64 * indemnity_share).round() as i64;
     let expense = (paid_cents as f64 * expense_share).round() as i64;
+    claim.ultimate = ultimate;
+    claim.lost_time = lost_time;
     claim.reported = reported;
     claim.status = status;
     claim.closed = closed_date;
@@ -1995,6 +2056,8 @@ fn bad_claim(
         t.body.to_string(),
         t.job.into(),
         format!("E{:07}", t.employee),
+        // initial_incurred: whole dollars, from the amounts above (no extra draw).
+        Money(paid / 200 * 100).to_string(),
     ];
     match p.kind {
         Reason::MissingValue => f[[0, 2, 3, 6][p.occ % 4]].clear(),
@@ -2505,6 +2568,9 @@ mod tests {
             body: Some(42),
             job: "x",
             employee: 1,
+            ultimate: 0.0,
+            lost_time: false,
+            initial: 0,
         }
     }
 

@@ -6,9 +6,21 @@ use clap::Parser;
 mod cmd;
 
 fn main() {
+    restore_sigpipe();
     let cli = cmd::Cli::parse();
     if let Err(err) = cmd::run(cli) {
         eprintln!("error: {err:#}");
         std::process::exit(2);
+    }
+}
+
+/// Rust ignores SIGPIPE, so `riskrank ... | head` would panic on the
+/// closed pipe; restoring the default makes it end quietly, as Unix tools do.
+fn restore_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: setting a signal's disposition to its default is
+    // async-signal-safe and happens before any other thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }

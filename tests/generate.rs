@@ -17,7 +17,7 @@ const INJURY_HEADER: &str = "case_id,department,event_date,osha_class,days_away,
 nature_code,body_part_code,job_class,employee_id,description";
 const CLAIM_HEADER: &str = "claim_id,case_id,department,injury_date,reported_date,valuation_date,status,\
 closed_date,paid_medical,paid_indemnity,paid_expense,reserve,litigated,cause_code,nature_code,body_part_code,\
-job_class,employee_id";
+job_class,employee_id,initial_incurred";
 const EXPOSURE_HEADER: &str = "department,month,hours_worked,headcount,payroll";
 
 fn small(seed: u64, bad_rows: usize) -> GenerateParams {
@@ -259,6 +259,7 @@ fn check_file(dir: &Path, name: &str, ctx: &Ctx, bad: &HashMap<(String, u64), St
                         d.add("unknown_enum");
                     }
                     let money: Vec<_> = f[8..12].iter().map(|m| d.scalar(m, parse_money)).collect();
+                    let initial = d.scalar(&f[18], parse_money);
                     d.scalar(&f[12], parse_bool);
                     for code in &f[13..16] {
                         d.scalar(code, parse_code);
@@ -280,6 +281,9 @@ fn check_file(dir: &Path, name: &str, ctx: &Ctx, bad: &HashMap<(String, u64), St
                             assert!(c > r, "line {}", row.line);
                         }
                         assert_eq!(s == ClaimStatus::Open, closed.is_none(), "line {}", row.line);
+                        // The case estimate at report: whole dollars, at least $250.
+                        let initial = initial.unwrap();
+                        assert!(initial.0 >= 25_000 && initial.0 % 100 == 0, "line {}: {f:?}", row.line);
                     }
                     f[0].clone()
                 }
@@ -543,6 +547,36 @@ fn truth_matches_the_observed_counts() {
     let (header, depts) = records(&dir.path().join("truth_departments.csv"));
     assert_eq!(header[7], "break_month");
     assert_eq!(depts.iter().filter(|r| !r.fields[7].is_empty()).count(), 1, "10% of 12 departments");
+}
+
+#[test]
+fn initial_estimates_are_noisy_low_and_ranked_with_the_cost() {
+    let dir = generate(&GenerateParams { seed: 10, departments: 12, years: 2, ..GenerateParams::default() });
+    let (header, claims) = records(&dir.path().join("claims.csv"));
+    assert_eq!(header.last().map(String::as_str), Some("initial_incurred"));
+    let pairs: Vec<(f64, f64)> = claims
+        .iter()
+        .map(|r| {
+            let incurred: f64 = r.fields[8..12].iter().map(|m| parse_money(m).unwrap().dollars()).sum();
+            (parse_money(&r.fields[18]).unwrap().dollars(), incurred)
+        })
+        .collect();
+    assert!(pairs.len() > 1000);
+    // Biased low: most first estimates fall short of the cost as valued.
+    let short = pairs.iter().filter(|(i, c)| i < c).count() as f64 / pairs.len() as f64;
+    assert!(short > 0.6 && short < 0.95, "{short}");
+    // Informative but noisy: the estimate orders random pairs of claims
+    // like their cost most of the time, far from always.
+    let (mut agree, mut total) = (0usize, 0usize);
+    for (k, a) in pairs.iter().enumerate() {
+        let b = pairs[(k * 7919 + 13) % pairs.len()];
+        if a.0 != b.0 && a.1 != b.1 {
+            total += 1;
+            agree += usize::from((a.0 < b.0) == (a.1 < b.1));
+        }
+    }
+    let concordance = agree as f64 / total as f64;
+    assert!(concordance > 0.7 && concordance < 0.95, "{concordance}");
 }
 
 #[test]

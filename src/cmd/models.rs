@@ -50,6 +50,21 @@ fn show(path: &std::path::Path) -> anyhow::Result<()> {
         "overdispersion 1/θ: {:.5}; experience credibility used: {}",
         m.model.overdispersion, m.model.use_experience
     );
+    if let Some(t) = &m.triage_evaluation {
+        println!(
+            "severe-claim triage (time split: {} train, {} test claims, {:.1}% severe in test):",
+            t.train_claims,
+            t.test_claims,
+            100.0 * t.base_rate_test
+        );
+        for f in &t.models {
+            let auc = f.auc.map_or("-".to_string(), |a| format!("{a:.4}"));
+            println!(
+                "  {:<9} AUC {auc}  Brier {:.4}  skill {:.3}  calibration error {:.4}",
+                f.name, f.brier, f.brier_skill, f.calibration_error
+            );
+        }
+    }
     if let Some(bt) = &m.backtest {
         super::backtest::print_table(bt);
     }

@@ -29,6 +29,50 @@ pub struct InputDigest {
     pub rows_accepted: u64,
 }
 
+/// The triage models' test figures (time split), without timings so the
+/// file stays byte-stable.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TriageSummary {
+    pub rule: super::triage::SevereRule,
+    pub train_claims: usize,
+    pub test_claims: usize,
+    pub base_rate_test: f64,
+    /// Per model (`logistic`, `tree`, `baseline`): AUC, Brier score, Brier
+    /// skill against the base rate, calibration error by decile.
+    pub models: Vec<TriageFigures>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TriageFigures {
+    pub name: String,
+    pub auc: Option<f64>,
+    pub brier: f64,
+    pub brier_skill: f64,
+    pub calibration_error: f64,
+}
+
+impl From<&super::triage::TriageReport> for TriageSummary {
+    fn from(r: &super::triage::TriageReport) -> Self {
+        TriageSummary {
+            rule: r.rule,
+            train_claims: r.train_claims,
+            test_claims: r.test_claims,
+            base_rate_test: r.base_rate_test,
+            models: r
+                .models
+                .iter()
+                .map(|m| TriageFigures {
+                    name: m.name.clone(),
+                    auc: m.auc,
+                    brier: m.brier,
+                    brier_skill: m.brier_skill,
+                    calibration_error: m.calibration_error,
+                })
+                .collect(),
+        }
+    }
+}
+
 /// The months the model learnt from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TrainingWindow {
@@ -48,6 +92,7 @@ pub struct ModelFile {
     pub hyperparameters: TrainParams,
     pub model: RiskModel,
     pub triage: Option<TriageModel>,
+    pub triage_evaluation: Option<TriageSummary>,
     pub backtest: Option<BacktestReport>,
     pub inputs: Vec<InputDigest>,
 }

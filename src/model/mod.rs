@@ -66,8 +66,11 @@ pub fn train_folder(
     options: &TrainOptions,
     progress: &(dyn Fn() + Sync),
 ) -> Result<(ModelFile, Panel), ModelError> {
-    let loaded = ingest::load(dir, &LoadOptions::new(options.as_of), PanelBuilder::default())?;
-    let panel = Panel::build(&loaded, options.as_of);
+    let sinks = (PanelBuilder::default(), triage::TriageCollector::new());
+    let loaded = ingest::load(dir, &LoadOptions::new(options.as_of), sinks)?;
+    let has_exposure = loaded.report(ingest::FileKind::Exposure).is_some();
+    let departments = loaded.departments.as_deref();
+    let panel = Panel::from_builder(&loaded.sink.0, departments, has_exposure, options.as_of);
     let months = panel.end.since(panel.start) + 1;
     if months < MIN_MONTHS {
         return Err(ModelError::TooShort { months, start: panel.start, end: panel.end, needed: MIN_MONTHS });
@@ -85,6 +88,7 @@ pub fn train_folder(
         None => None,
     };
     model.use_experience = backtest.as_ref().is_some_and(|b| b.credibility_helps);
+    let (triage, triage_evaluation) = train_triage(loaded.sink.1, departments);
 
     let inputs = loaded
         .files
@@ -103,9 +107,23 @@ pub fn train_folder(
         training_window: TrainingWindow { panel_start: panel.start, first_origin, cutoff },
         hyperparameters: params.clone(),
         model,
-        triage: None,
+        triage,
+        triage_evaluation,
         backtest,
         inputs,
     };
     Ok((file, panel))
+}
+
+/// The severe-claim triage models and their time-split evaluation; `None`
+/// when the claims cannot support them (too few, or one outcome only) —
+/// the frequency and cost models do not depend on them.
+fn train_triage(
+    collector: triage::TriageCollector,
+    departments: Option<&[crate::schema::Department]>,
+) -> (Option<triage::TriageModel>, Option<file::TriageSummary>) {
+    let data = collector.finish(departments);
+    let (rule, params) = (triage::SevereRule::default(), triage::TriageParams::default());
+    let evaluation = triage::evaluate(&data, &rule, &params).ok().map(|r| file::TriageSummary::from(&r));
+    (triage::train(&data, &rule, &params).ok(), evaluation)
 }

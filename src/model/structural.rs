@@ -78,13 +78,16 @@ impl Structural {
         let x =
             Array2::from_shape_vec((rows.len(), width), rows.concat()).map_err(|e| GlmError::Shape(e.to_string()))?;
         let params = GlmParams::new(Family::Poisson).ridge(RIDGE).check()?;
-        s.glm = Some(params.fit_offset(
-            x.view(),
-            Array1::from(y).view(),
-            Some(Array1::from(offset).view()),
-            Some(Array1::from(weight).view()),
-        )?
-        .ensure_converged()?);
+        s.glm = Some(
+            params
+                .fit_offset(
+                    x.view(),
+                    Array1::from(y).view(),
+                    Some(Array1::from(offset).view()),
+                    Some(Array1::from(weight).view()),
+                )?
+                .ensure_converged()?,
+        );
         Ok(s)
     }
 
