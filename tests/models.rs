@@ -117,7 +117,7 @@ fn backtest_intervals_cover_and_the_model_beats_the_baselines() {
             "h={h}: skill vs t12 {:.3}, vs city {:.3}, coverage {cov:.3}",
             m.skill_vs_trailing12, m.skill_vs_city
         );
-        assert!((0.85..=0.97).contains(&cov), "coverage {cov}");
+        assert!((0.85..=0.95).contains(&cov), "coverage {cov}");
         assert!(m.skill_vs_trailing12 > 0.0 && m.skill_vs_city > 0.5 && m.skill_vs_last_year > 0.2);
         assert!(m.spearman_truth.unwrap() > 0.85);
     }

@@ -209,41 +209,59 @@ impl RiskModel {
 
     /// The 90% predictive interval of a count with mean `mu`.
     pub fn interval(&self, mu: f64) -> (u64, u64) {
-        (count_quantile(mu, self.overdispersion, 0.05), count_quantile(mu, self.overdispersion, 0.95))
+        count_interval(mu, self.overdispersion, 0.90)
     }
 }
 
-/// Smallest k with P(Y ≤ k) ≥ p for Y negative binomial with mean `mu` and
-/// 1/θ = `alpha` (Poisson when alpha is 0), summed in log space so large
-/// means do not underflow.
-pub fn count_quantile(mu: f64, alpha: f64, p: f64) -> u64 {
+/// Walks the pmf of Y (negative binomial with mean `mu` and 1/θ = `alpha`,
+/// Poisson when alpha is 0) in log space, so large means do not
+/// underflow, calling `stop(k, P(Y ≤ k))` until it says so.
+fn walk_cdf(mu: f64, alpha: f64, mut stop: impl FnMut(u64, f64) -> bool) -> u64 {
     if mu.is_nan() || mu <= 0.0 {
         return 0;
     }
-    let mut cdf = 0.0;
-    let mut k: u64 = 0;
-    let mut log_p = if alpha > 1e-12 {
-        let r = 1.0 / alpha;
-        r * (r / (r + mu)).ln()
-    } else {
-        -mu
-    };
+    let r = if alpha > 1e-12 { Some(1.0 / alpha) } else { None };
+    let mut log_p = r.map_or(-mu, |r| r * (r / (r + mu)).ln());
     let limit = (mu + 50.0 * (mu * (1.0 + alpha * mu)).sqrt() + 50.0) as u64;
-    while k < limit {
+    let mut cdf = 0.0;
+    for k in 0..limit {
         cdf += log_p.exp();
-        if cdf >= p {
+        if stop(k, cdf) {
             return k;
         }
         let kf = k as f64;
-        log_p += if alpha > 1e-12 {
-            let r = 1.0 / alpha;
-            ((kf + r) / (kf + 1.0)).ln() + (mu / (r + mu)).ln()
-        } else {
-            mu.ln() - (kf + 1.0).ln()
+        log_p += match r {
+            Some(r) => ((kf + r) / (kf + 1.0)).ln() + (mu / (r + mu)).ln(),
+            None => mu.ln() - (kf + 1.0).ln(),
         };
-        k += 1;
     }
-    k
+    limit
+}
+
+/// Smallest k with P(Y ≤ k) ≥ p.
+pub fn count_quantile(mu: f64, alpha: f64, p: f64) -> u64 {
+    walk_cdf(mu, alpha, |_, cdf| cdf >= p)
+}
+
+/// A `level` predictive interval [lo, hi] of a count: lo is the
+/// (1 − level)/2 quantile and hi the smallest count with
+/// P(lo ≤ Y ≤ hi) ≥ level. Equal tails would over-cover small counts badly
+/// (Poisson(0.1) would give [0, 1], 99.5%); this keeps the coverage at or
+/// just above the level.
+pub fn count_interval(mu: f64, alpha: f64, level: f64) -> (u64, u64) {
+    let lo = count_quantile(mu, alpha, (1.0 - level) / 2.0);
+    let below_lo = if lo == 0 { 0.0 } else { cdf_at(mu, alpha, lo - 1) };
+    let hi = walk_cdf(mu, alpha, |k, cdf| k >= lo && cdf - below_lo >= level);
+    (lo, hi)
+}
+
+fn cdf_at(mu: f64, alpha: f64, k: u64) -> f64 {
+    let mut out = 0.0;
+    walk_cdf(mu, alpha, |j, cdf| {
+        out = cdf;
+        j >= k
+    });
+    out
 }
 
 #[cfg(test)]
@@ -259,6 +277,17 @@ mod tests {
         // Large means do not underflow: Poisson(2000) 95% ≈ 2000 + 1.645·√2000 ≈ 2074.
         let q = count_quantile(2000.0, 0.0, 0.95);
         assert!((2070..=2078).contains(&q), "{q}");
+    }
+
+    #[test]
+    fn intervals_hold_at_least_the_level() {
+        // Poisson(0.1): P(0) = 0.905, so [0, 0] is a 90% interval.
+        assert_eq!(count_interval(0.1, 0.0, 0.9), (0, 0));
+        // Poisson(2): lo = 0; P(Y ≤ 3) = 0.857, P(Y ≤ 4) = 0.947.
+        assert_eq!(count_interval(2.0, 0.0, 0.9), (0, 4));
+        // Poisson(100): about 100 ± 1.645·10.
+        let (lo, hi) = count_interval(100.0, 0.0, 0.9);
+        assert!((82..=85).contains(&lo) && (115..=118).contains(&hi), "{lo} {hi}");
     }
 
     #[test]
