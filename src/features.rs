@@ -22,7 +22,7 @@ use crate::schema::Month;
 pub const WINDOWS: [u32; 4] = [3, 6, 12, 36];
 
 /// Feature names, in column order.
-pub const NAMES: [&str; 21] = [
+pub const NAMES: [&str; 23] = [
     "log_structural_rate",
     "log_rate_3m",
     "log_rate_6m",
@@ -42,8 +42,10 @@ pub const NAMES: [&str; 21] = [
     "share_lost_time_12m",
     "share_strain_12m",
     "share_fall_12m",
+    "share_lower_back_12m",
     "share_open_claims_12m",
     "log_report_lag_12m",
+    "log_hours_12m",
 ];
 
 /// How the hours of a target month are known.
@@ -89,7 +91,7 @@ struct OriginState {
     log_rates: [f64; 4],
     momentum: f64,
     group: Option<String>,
-    shares: [f64; 5],
+    shares: [f64; 6],
     avg_hours: Option<f64>,
 }
 
@@ -153,6 +155,8 @@ fn row_values(s: &OriginState, log_structural: f64, origin: Month, target: Month
     v.push(s.momentum * years_ahead);
     v.extend_from_slice(&[ts, tc, ts * field, tc * field, ts * office, tc * office, os, oc, field, office]);
     v.extend_from_slice(&s.shares);
+    // Department size: ln of average monthly hours (0 in count mode).
+    v.push(s.avg_hours.map_or(0.0, |h| h.max(1.0).ln()));
     v
 }
 
@@ -241,10 +245,13 @@ fn pooled(units: &[Unit]) -> f64 {
 struct MixShares {
     strain_codes: Vec<u16>,
     fall_codes: Vec<u16>,
-    city: [f64; 5],
+    city: [f64; 6],
 }
 
 const PRIOR: f64 = 10.0;
+
+/// WCIO part of body 42, Lower Back Area: the commonest strain site.
+const LOWER_BACK: u16 = 42;
 
 impl MixShares {
     fn new(panel: &Panel, origin: Month) -> MixShares {
@@ -255,14 +262,14 @@ impl MixShares {
         let mut m = MixShares {
             strain_codes: codes_in("Strain or Injury By"),
             fall_codes: codes_in("Fall, Slip or Trip"),
-            city: [0.0; 5],
+            city: [0.0; 6],
         };
         m.city = m.raw(panel, None, origin).map(|(n, d)| if d > 0.0 { n / d } else { 0.0 });
         m
     }
 
     /// (numerator, denominator) of each share for a department or the city.
-    fn raw(&self, panel: &Panel, d: Option<usize>, origin: Month) -> [(f64, f64); 5] {
+    fn raw(&self, panel: &Panel, d: Option<usize>, origin: Month) -> [(f64, f64); 6] {
         let from = origin.plus(-11);
         let mut totals = crate::metrics::Totals::default();
         let mut lag = (0.0, 0.0);
@@ -284,21 +291,25 @@ impl MixShares {
             (totals.lost_time_cases() as f64, totals.recordable() as f64),
             (count(&self.strain_codes), f64::from(coded)),
             (count(&self.fall_codes), f64::from(coded)),
+            (
+                f64::from(mix.body_part.get(&LOWER_BACK).copied().unwrap_or(0)),
+                f64::from(mix.body_part.values().sum::<u32>()),
+            ),
             (totals.open_claims as f64, totals.claims as f64),
             (lag.0, lag.1),
         ]
     }
 
-    fn shares(&self, panel: &Panel, d: usize, origin: Month) -> [f64; 5] {
+    fn shares(&self, panel: &Panel, d: usize, origin: Month) -> [f64; 6] {
         let raw = self.raw(panel, Some(d), origin);
-        let mut out = [0.0; 5];
-        for i in 0..4 {
+        let mut out = [0.0; 6];
+        for i in 0..5 {
             let (n, den) = raw[i];
             out[i] = (n + PRIOR * self.city[i]) / (den + PRIOR);
         }
         // Mean report lag in days, shrunk the same way, then logged.
-        let (n, den) = raw[4];
-        out[4] = ((n + PRIOR * self.city[4]) / (den + PRIOR)).ln_1p();
+        let (n, den) = raw[5];
+        out[5] = ((n + PRIOR * self.city[5]) / (den + PRIOR)).ln_1p();
         out
     }
 }
