@@ -16,5 +16,6 @@ pub mod metrics;
 pub mod model;
 pub mod output;
 pub mod panel;
+pub mod report;
 pub mod schema;
 pub mod validation;

@@ -1,0 +1,6 @@
+//! The reports of a monthly run: the data they show ([`data`]), charts
+//! (plotters, SVG) and PDFs (typst, confined to [`pdf`]).
+
+pub mod charts;
+pub mod data;
+pub mod pdf;
