@@ -16,6 +16,8 @@ pub mod metrics;
 pub mod model;
 pub mod output;
 pub mod panel;
+pub mod rank;
 pub mod report;
+pub mod run;
 pub mod schema;
 pub mod validation;

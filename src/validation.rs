@@ -35,7 +35,7 @@ struct Account<'a> {
 
 /// Warnings worth a risk manager's attention: ignored columns, missing
 /// exposure, department-months with activity but no hours.
-pub fn warnings(loaded: &Loaded<PanelBuilder>, panel: &Panel) -> Vec<String> {
+pub fn warnings<S>(loaded: &Loaded<S>, panel: &Panel) -> Vec<String> {
     let mut out = Vec::new();
     for f in &loaded.files {
         if !f.unknown_columns.is_empty() {

@@ -9,6 +9,7 @@ pub mod generate;
 pub mod import;
 pub mod models;
 mod progress;
+pub mod run;
 pub mod train;
 pub mod validate;
 
@@ -23,6 +24,12 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// The monthly job: validate, model, score, rank, write the reports.
+    Run(run::Args),
+    /// Only ranking.csv (and the manifest).
+    Rank(run::Args),
+    /// The reports from the ranking.csv already in the month's folder.
+    Report(run::Args),
     /// Validate a data folder: per-file table, quarantine files and panel.csv.
     Validate(validate::Args),
     /// Write a synthetic data set with known ground truth.
@@ -39,6 +46,9 @@ pub enum Command {
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
+        Command::Run(args) => run::run(args, riskrank::run::Mode::Full),
+        Command::Rank(args) => run::run(args, riskrank::run::Mode::RankingOnly),
+        Command::Report(args) => run::run(args, riskrank::run::Mode::ReportsOnly),
         Command::Validate(args) => validate::run(args),
         Command::Generate(args) => generate::run(args),
         Command::Import(args) => import::run(args),

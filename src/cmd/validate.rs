@@ -51,7 +51,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn print_table(files: &[FileReport]) {
+pub fn print_table(files: &[FileReport]) {
     println!("{:<22} {:>10} {:>10} {:>12}  {:<5} top reasons", "file", "read", "accepted", "quarantined", "check");
     for f in files {
         let mut reasons: Vec<_> = f.reasons.iter().collect();

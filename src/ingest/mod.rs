@@ -205,7 +205,9 @@ impl FileReport {
     }
 }
 
-/// A rejected row, kept unchanged for `quarantine/<file>.csv`.
+/// A rejected row, kept unchanged for `quarantine/<file>.csv` but for its
+/// personal data (`employee_id`, `description`), which is redacted: the
+/// line number points the data steward to the original.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct QuarantinedRow {
     pub file: FileKind,
@@ -445,7 +447,7 @@ fn settle<S: RowSpec>(
             column: rejection.column.to_string(),
             reason: rejection.reason,
             detail: rejection.detail.clone(),
-            fields: scan::split_lenient(&chunk.bytes[o.start..o.end]),
+            fields: state.map.redact(scan::split_lenient(&chunk.bytes[o.start..o.end])),
         });
     }
 }
@@ -523,7 +525,9 @@ fn read_header<S: RowSpec>(path: &Path, bytes: &[u8], line: u64) -> Result<(Colu
         .filter(|n| !S::COLUMNS.contains(&n.as_str()) && !S::PERSONAL.contains(&n.as_str()))
         .cloned()
         .collect();
-    let map = ColumnMap { positions, width: names.len() };
+    let personal =
+        names.iter().enumerate().filter(|(_, n)| S::PERSONAL.contains(&n.as_str())).map(|(i, _)| i).collect();
+    let map = ColumnMap { positions, width: names.len(), personal };
     let report = FileReport {
         kind: S::FILE,
         path: path.to_path_buf(),
@@ -603,8 +607,8 @@ fn validate_record<'c, S: RowSpec>(
 }
 
 /// The bytes of `quarantine/<file>.csv`: `line`, `column`, `reason` and
-/// `detail`, then the rejected row's own fields exactly as they were (a
-/// ragged row stays ragged, so nothing of it is lost).
+/// `detail`, then the rejected row's own fields as they were (a ragged row
+/// stays ragged), personal data redacted.
 pub fn quarantine_csv<'q>(
     header: &[String],
     rows: impl IntoIterator<Item = &'q QuarantinedRow>,

@@ -40,6 +40,38 @@ pub struct Context {
 pub struct ColumnMap {
     pub positions: Vec<Option<usize>>,
     pub width: usize,
+    /// Header positions of the personal-data columns.
+    pub personal: Vec<usize>,
+}
+
+/// What stands in for personal data in a quarantined row.
+pub const REDACTED: &str = "[redacted]";
+
+impl ColumnMap {
+    /// Blanks the personal-data fields of a rejected row before it is
+    /// kept. A row with fewer fields than the header may have them shifted
+    /// left, so from the first personal column less the shortfall onward
+    /// everything goes; a longer row may have them shifted right, so
+    /// everything from the first personal column goes.
+    pub fn redact(&self, mut fields: Vec<String>) -> Vec<String> {
+        let Some(&first) = self.personal.iter().min() else { return fields };
+        let hide = |f: &mut String| {
+            if !f.is_empty() {
+                *f = REDACTED.to_string();
+            }
+        };
+        if fields.len() == self.width {
+            for &p in &self.personal {
+                if let Some(f) = fields.get_mut(p) {
+                    hide(f);
+                }
+            }
+        } else {
+            let start = first.saturating_sub(self.width.saturating_sub(fields.len()));
+            fields.iter_mut().skip(start).for_each(hide);
+        }
+        fields
+    }
 }
 
 /// One row's fields seen through the column map.

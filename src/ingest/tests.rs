@@ -83,6 +83,9 @@ fn every_injury_reason_is_caught_on_its_line() {
     let q = loaded.quarantined(FileKind::Injuries).find(|q| q.line == 10).unwrap();
     assert_eq!(q.fields.len(), 11);
     assert_eq!(q.fields[0], "C7");
+    // ...but for personal data: a well-formed row loses exactly its personal fields.
+    let q = loaded.quarantined(FileKind::Injuries).find(|q| q.line == 13).unwrap();
+    assert_eq!(&q.fields[9..], ["Librarian", "[redacted]", "[redacted]"]);
 }
 
 #[test]
@@ -224,7 +227,7 @@ fn unreadable_files_stop_with_a_clear_message() {
 }
 
 #[test]
-fn quarantine_csv_keeps_rows_unchanged() {
+fn quarantine_csv_keeps_rows_but_redacts_personal_data() {
     let text = injuries(&["C7,FIRE,2024-01-05,days_away,3,0,56,52,42,FF,E1", GOOD_INJ]);
     let dir = folder(&[("injuries.csv", &text)]);
     let loaded = load_dir(dir.path());
@@ -235,7 +238,7 @@ fn quarantine_csv_keeps_rows_unchanged() {
     assert!(lines.next().unwrap().starts_with("line,column,reason,detail,case_id,department"));
     assert_eq!(
         lines.next().unwrap(),
-        "2,,wrong_field_count,\"11 fields, the header has 12\",C7,FIRE,2024-01-05,days_away,3,0,56,52,42,FF,E1"
+        "2,,wrong_field_count,\"11 fields, the header has 12\",C7,FIRE,2024-01-05,days_away,3,0,56,52,42,[redacted],[redacted]"
     );
 }
 

@@ -264,8 +264,8 @@ fn score_origin(
 }
 
 fn score(panel: &Panel, truth: Option<&Truth>, model: &RiskModel, rows: &[&FeatureRow]) -> Vec<Scored> {
-    let plain = model.predict_cases(rows, false);
-    let cred = model.predict_cases(rows, true);
+    let plain = model.predict_cases(rows, None);
+    let cred = model.predict_cases(rows, Some(&model.experience_factors(panel)));
     rows.iter()
         .enumerate()
         .map(|(i, r)| {

@@ -181,7 +181,10 @@ pub struct Prediction {
 
 impl RiskModel {
     /// Expected cases per row, with or without the experience factors.
-    pub fn predict_cases(&self, rows: &[&FeatureRow], with_experience: bool) -> Vec<f64> {
+    /// `factors`: the experience factor of each department of the panel
+    /// the rows come from (see [`RiskModel::experience_factors`]), or
+    /// `None` for the plain model.
+    pub fn predict_cases(&self, rows: &[&FeatureRow], factors: Option<&[f64]>) -> Vec<f64> {
         if rows.is_empty() {
             return Vec::new();
         }
@@ -189,11 +192,24 @@ impl RiskModel {
         let mu = self.frequency.predict_mean(x.view(), Some(offset.view()));
         rows.iter()
             .zip(mu.iter())
-            .map(|(r, m)| {
-                let f = if with_experience { self.experience.get(r.department).map_or(1.0, |e| e.factor) } else { 1.0 };
-                m * f
-            })
+            .map(|(r, m)| m * factors.and_then(|f| f.get(r.department)).copied().unwrap_or(1.0))
             .collect()
+    }
+
+    /// The experience of each department of `panel`, matched by code (a
+    /// department the model has not seen gets none: Z = 0, factor 1).
+    pub fn experience_for(&self, panel: &Panel) -> Vec<Experience> {
+        let none = Experience { actual_to_expected: 1.0, z: 0.0, factor: 1.0 };
+        panel
+            .departments
+            .iter()
+            .map(|d| self.departments.iter().position(|c| *c == d.code).map_or(none, |i| self.experience[i]))
+            .collect()
+    }
+
+    /// The factors `predict_cases` applies for `panel`.
+    pub fn experience_factors(&self, panel: &Panel) -> Vec<f64> {
+        self.experience_for(panel).iter().map(|e| e.factor).collect()
     }
 
     /// Expected incurred dollars per row (0 without a cost model).

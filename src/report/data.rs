@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::schema::{Cents, Month, OshaClass};
 
 /// The tier a department falls in (see [`TIER_RULE`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RiskTier {
     High,
@@ -39,7 +39,7 @@ low: below 0.75 × the city's. Without hours worked the same rule applies to pre
 the city's mean.";
 
 /// One line of `ranking.csv` (the data contract's columns, in order).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct RankingRow {
     pub rank: u32,
     pub department: String,

@@ -1,0 +1,302 @@
+//! Scoring and ranking departments for the months after the as-of month:
+//! predicted cases with their 90% interval, predicted rate and incurred,
+//! the risk tier against the city, the top driver in plain words, and the
+//! change of rank since the previous run.
+//!
+//! Decisions where the contract is silent: future hours are assumed to be
+//! each department's average month of the last 12; a department with no
+//! hours in those 12 months (while others have hours) cannot be given a
+//! rate and is left out of the ranking, with a warning.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::codes::{CodeKind, CodeTable};
+use crate::features::{self, FeatureRow, TargetHours};
+use crate::metrics::BASE_HOURS;
+use crate::model::file::ModelFile;
+use crate::model::frequency::{self, RiskModel};
+use crate::model::glm::GlmError;
+use crate::panel::{CodeMix, Panel};
+use crate::report::data::{Ranking, RankingRow, RiskTier};
+use crate::schema::Month;
+
+/// What to rank.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RankParams {
+    /// The last month of data; predictions start the month after.
+    pub as_of: Month,
+    /// Months predicted.
+    pub horizon: u32,
+}
+
+/// A department's scored horizon, before ranking.
+#[derive(Debug, Clone)]
+struct Score {
+    department: usize,
+    cases: f64,
+    cases_sq: f64,
+    hours: Option<f64>,
+    incurred: f64,
+}
+
+/// The ranking and the departments left out (no hours to rate them by).
+#[derive(Debug, Clone)]
+pub struct Ranked {
+    pub ranking: Ranking,
+    pub unranked: Vec<String>,
+}
+
+/// Scores every department of `panel` at `params.as_of` with the model and
+/// ranks them; `previous` maps department code → rank of the previous run.
+pub fn rank(
+    panel: &Panel,
+    model: &ModelFile,
+    params: RankParams,
+    previous: &BTreeMap<String, u32>,
+) -> Result<Ranked, GlmError> {
+    let m = &model.model;
+    let horizons: Vec<u32> = (1..=params.horizon).collect();
+    let feats = features::at(panel, params.as_of, &horizons, TargetHours::TrailingAverage)?;
+    let rows: Vec<&FeatureRow> = feats.rows.iter().collect();
+    let experience = m.experience_for(panel);
+    let factors: Vec<f64> = experience.iter().map(|e| e.factor).collect();
+    let cases = m.predict_cases(&rows, m.use_experience.then_some(factors.as_slice()));
+    let incurred = m.predict_incurred(&rows);
+
+    let mut scores: BTreeMap<usize, Score> = BTreeMap::new();
+    for ((r, c), i) in rows.iter().zip(&cases).zip(&incurred) {
+        let s = scores.entry(r.department).or_insert(Score {
+            department: r.department,
+            cases: 0.0,
+            cases_sq: 0.0,
+            hours: panel.has_exposure.then_some(0.0),
+            incurred: 0.0,
+        });
+        s.cases += c;
+        s.cases_sq += c * c;
+        s.hours = s.hours.map(|h| h + r.hours.unwrap_or(0.0));
+        s.incurred += i;
+    }
+    let unranked = (0..panel.departments.len())
+        .filter(|d| !scores.contains_key(d))
+        .map(|d| panel.departments[d].code.clone())
+        .collect();
+    let scores: Vec<Score> = scores.into_values().collect();
+    let city = city_yardstick(&scores, panel.has_exposure);
+    let a_to_e = actual_to_expected(panel, m, params.as_of, &factors)?;
+    let mix = MixContext::new(panel, params.as_of);
+
+    let mut rows_out: Vec<RankingRow> = scores
+        .iter()
+        .map(|s| {
+            let dept = &panel.departments[s.department];
+            let (low, high) = total_interval(m, s);
+            let rate = s.hours.filter(|h| *h > 0.0).map(|h| s.cases * BASE_HOURS / h);
+            let low_rate = s.hours.filter(|h| *h > 0.0).map(|h| low as f64 * BASE_HOURS / h);
+            let t12 = panel.trailing12(s.department, params.as_of);
+            let r12 = t12.rates();
+            RankingRow {
+                rank: 0,
+                department: dept.code.clone(),
+                name: dept.name.clone(),
+                group: dept.group.clone(),
+                risk_tier: tier(rate.unwrap_or(s.cases), low_rate.unwrap_or(low as f64), city),
+                predicted_cases: s.cases,
+                predicted_cases_low: low,
+                predicted_cases_high: high,
+                predicted_rate: rate,
+                predicted_incurred: s.incurred,
+                trailing12_trir: r12.trir,
+                trailing12_dart: r12.dart,
+                trailing12_incurred: t12.all.incurred,
+                actual_to_expected: a_to_e[s.department],
+                rank_change: None,
+                cost_rank: 0,
+                credibility_z: experience[s.department].z,
+                top_driver: mix.top_driver(panel, s.department),
+            }
+        })
+        .collect();
+    order(&mut rows_out, previous);
+    Ok(Ranked {
+        ranking: Ranking {
+            as_of: params.as_of,
+            horizon: params.horizon,
+            rated: panel.has_exposure,
+            city_predicted: city,
+            rows: rows_out,
+        },
+        unranked,
+    })
+}
+
+/// The city's predicted rate over the horizon (or, without hours, the mean
+/// department's predicted cases).
+fn city_yardstick(scores: &[Score], rated: bool) -> f64 {
+    let cases: f64 = scores.iter().map(|s| s.cases).sum();
+    if rated {
+        let hours: f64 = scores.iter().filter_map(|s| s.hours).sum();
+        if hours > 0.0 { cases * BASE_HOURS / hours } else { 0.0 }
+    } else {
+        cases / scores.len().max(1) as f64
+    }
+}
+
+/// The 90% interval of a horizon total: a negative binomial with the
+/// total's mean and the variance of the monthly counts added up.
+fn total_interval(model: &RiskModel, s: &Score) -> (u64, u64) {
+    let alpha = if s.cases > 0.0 { model.overdispersion * s.cases_sq / (s.cases * s.cases) } else { 0.0 };
+    frequency::count_interval(s.cases, alpha, 0.90)
+}
+
+/// The tier rule of [`crate::report::data::TIER_RULE`]: `value` is the
+/// predicted rate (or cases), `low` its interval's lower end.
+pub fn tier(value: f64, low: f64, city: f64) -> RiskTier {
+    if low > 1.25 * city {
+        RiskTier::High
+    } else if value > city {
+        RiskTier::Elevated
+    } else if value >= 0.75 * city {
+        RiskTier::Moderate
+    } else {
+        RiskTier::Low
+    }
+}
+
+/// Sorts by predicted rate (or cases), assigns ranks, cost ranks and rank
+/// changes.
+fn order(rows: &mut [RankingRow], previous: &BTreeMap<String, u32>) {
+    let key = |r: &RankingRow| r.predicted_rate.unwrap_or(r.predicted_cases);
+    rows.sort_by(|a, b| key(b).total_cmp(&key(a)).then_with(|| a.department.cmp(&b.department)));
+    for (i, r) in rows.iter_mut().enumerate() {
+        r.rank = i as u32 + 1;
+        r.rank_change = previous.get(&r.department).map(|p| i64::from(*p) - i64::from(r.rank));
+    }
+    let mut by_cost: Vec<usize> = (0..rows.len()).collect();
+    by_cost.sort_by(|&a, &b| {
+        rows[b].predicted_incurred.total_cmp(&rows[a].predicted_incurred).then_with(|| rows[a].rank.cmp(&rows[b].rank))
+    });
+    for (i, idx) in by_cost.into_iter().enumerate() {
+        rows[idx].cost_rank = i as u32 + 1;
+    }
+}
+
+/// Trailing-12 recordables over the model's one-month-ahead expectations
+/// for those same months (each predicted from the month before it).
+fn actual_to_expected(
+    panel: &Panel,
+    model: &RiskModel,
+    as_of: Month,
+    factors: &[f64],
+) -> Result<Vec<Option<f64>>, GlmError> {
+    use rayon::prelude::*;
+    let origins: Vec<Month> = Month::range(as_of.plus(-12), as_of.plus(-1)).filter(|o| *o >= panel.start).collect();
+    let banks: Vec<features::Features> =
+        origins.par_iter().map(|&o| features::at(panel, o, &[1], TargetHours::Actual)).collect::<Result<_, _>>()?;
+    let rows: Vec<&FeatureRow> = banks.iter().flat_map(|f| f.rows.iter()).collect();
+    let expected = model.predict_cases(&rows, model.use_experience.then_some(factors));
+    let n = panel.departments.len();
+    let (mut actual, mut exp) = (vec![0.0; n], vec![0.0; n]);
+    for (r, e) in rows.iter().zip(expected) {
+        actual[r.department] += r.observed.unwrap_or(0.0);
+        exp[r.department] += e;
+    }
+    Ok((0..n).map(|d| (exp[d] > 0.0).then(|| actual[d] / exp[d])).collect())
+}
+
+/// The city's code mix over the 12 months to the as-of month, for drivers.
+struct MixContext {
+    from: Month,
+    to: Month,
+    city: CodeMix,
+}
+
+/// A code needs this many of the department's cases to be named a driver.
+const MIN_DRIVER_CASES: u32 = 3;
+
+impl MixContext {
+    fn new(panel: &Panel, as_of: Month) -> Self {
+        let from = as_of.plus(-11);
+        MixContext { from, to: as_of, city: panel.mix(None, from, as_of) }
+    }
+
+    /// The cause or body part whose share of the department's cases most
+    /// exceeds the city's, in plain words.
+    fn top_driver(&self, panel: &Panel, d: usize) -> String {
+        self.drivers(panel, d, 1).into_iter().next().unwrap_or_else(|| "no cause or body part stands out".to_string())
+    }
+
+    /// Up to `n` drivers, strongest first.
+    fn drivers(&self, panel: &Panel, d: usize, n: usize) -> Vec<String> {
+        let mix = panel.mix(Some(d), self.from, self.to);
+        let table = CodeTable::builtin();
+        let mut found: Vec<(f64, String)> = Vec::new();
+        for kind in [CodeKind::Cause, CodeKind::BodyPart] {
+            let total: u32 = mix.of(kind).values().sum();
+            let city_total: u32 = self.city.of(kind).values().sum();
+            if total == 0 || city_total == 0 {
+                continue;
+            }
+            for (code, &cases) in mix.of(kind) {
+                let share = f64::from(cases) / f64::from(total);
+                let city_share = f64::from(self.city.of(kind).get(code).copied().unwrap_or(0)) / f64::from(city_total);
+                if cases < MIN_DRIVER_CASES || city_share <= 0.0 || share <= city_share * 1.1 {
+                    continue;
+                }
+                let label = table.label(kind, *code);
+                let what = match kind {
+                    CodeKind::BodyPart => format!("{} injuries", label.to_lowercase()),
+                    _ => label.to_lowercase(),
+                };
+                let text = format!("{what}: {:.0}% of cases, {:.1}× the city share", share * 100.0, share / city_share);
+                found.push(((share - city_share) * f64::from(cases).sqrt(), text));
+            }
+        }
+        found.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        found.into_iter().take(n).map(|(_, t)| t).collect()
+    }
+}
+
+/// Up to `n` plain-words drivers of a department (for its own report).
+pub fn drivers(panel: &Panel, d: usize, as_of: Month, n: usize) -> Vec<String> {
+    MixContext::new(panel, as_of).drivers(panel, d, n)
+}
+
+#[derive(Debug, Deserialize)]
+struct PreviousRow {
+    rank: u32,
+    department: String,
+}
+
+/// The ranks of the latest earlier run under `out` (`<out>/<month>/ranking.csv`
+/// with the greatest month ≤ `as_of`); empty when there is none or it
+/// cannot be read (a rank change is then simply not shown).
+pub fn previous_ranks(out: &Path, as_of: Month) -> BTreeMap<String, u32> {
+    let Ok(entries) = std::fs::read_dir(out) else { return BTreeMap::new() };
+    let latest = entries
+        .filter_map(Result::ok)
+        .filter_map(|e| e.file_name().to_str().and_then(|n| n.parse::<Month>().ok()))
+        .filter(|m| *m <= as_of && out.join(m.to_string()).join("ranking.csv").is_file())
+        .max();
+    let Some(month) = latest else { return BTreeMap::new() };
+    let Ok(mut reader) = csv::Reader::from_path(out.join(month.to_string()).join("ranking.csv")) else {
+        return BTreeMap::new();
+    };
+    reader.deserialize::<PreviousRow>().filter_map(Result::ok).map(|r| (r.department, r.rank)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tier_rule() {
+        assert_eq!(tier(20.0, 13.0, 10.0), RiskTier::High);
+        assert_eq!(tier(20.0, 12.0, 10.0), RiskTier::Elevated);
+        assert_eq!(tier(9.0, 5.0, 10.0), RiskTier::Moderate);
+        assert_eq!(tier(7.4, 5.0, 10.0), RiskTier::Low);
+    }
+}

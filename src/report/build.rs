@@ -1,0 +1,254 @@
+//! Assembling [`ReportData`] from the run's panel, ranking, model file,
+//! input account and case lists: every figure the reports print is
+//! computed here, once.
+
+use std::collections::BTreeMap;
+
+use crate::codes::{CodeKind, CodeTable};
+use crate::ingest::FileReport;
+use crate::model::file::ModelFile;
+use crate::panel::{CodeMix, Panel};
+use crate::rank;
+use crate::report::cases::CaseCollector;
+use crate::report::data::*;
+use crate::schema::Month;
+
+/// The inputs of a report.
+pub struct Inputs<'a> {
+    pub panel: &'a Panel,
+    pub ranking: &'a Ranking,
+    pub model: &'a ModelFile,
+    pub model_name: String,
+    pub files: &'a [FileReport],
+    pub cases: &'a CaseCollector,
+    pub previous: &'a BTreeMap<String, u32>,
+}
+
+/// Builds everything the reports show.
+pub fn report_data(i: &Inputs<'_>) -> ReportData {
+    let as_of = i.ranking.as_of;
+    let from12 = as_of.plus(-11);
+    let city_mix = i.panel.mix(None, from12, as_of);
+    ReportData {
+        title: format!("Workplace injury risk: department ranking, {as_of}"),
+        ranking: i.ranking.clone(),
+        coverage: coverage(i.panel, i.files),
+        city_history: city_history(i.panel, as_of),
+        movers: movers(i.ranking, i.previous),
+        cause_pareto: pareto(&city_mix),
+        trust: trust(i.model, &i.model_name),
+        tier_rule: TIER_RULE.to_string(),
+        definitions: definitions(),
+        departments: i
+            .ranking
+            .rows
+            .iter()
+            .filter_map(|row| i.panel.position(&row.department).map(|d| department(i, d, row, &city_mix)))
+            .collect(),
+    }
+}
+
+fn coverage(panel: &Panel, files: &[FileReport]) -> Coverage {
+    Coverage {
+        panel_start: panel.start,
+        panel_end: panel.end,
+        departments: panel.departments.len(),
+        files: files
+            .iter()
+            .map(|f| FileCount { file: f.file_name(), read: f.read, accepted: f.accepted, quarantined: f.quarantined })
+            .collect(),
+        rows_quarantined: files.iter().map(|f| f.quarantined).sum(),
+    }
+}
+
+fn city_history(panel: &Panel, as_of: Month) -> Vec<CityMonth> {
+    Month::range(as_of.plus(-35).max(panel.start), as_of)
+        .map(|m| {
+            let w = panel.city_window(m, m);
+            let r = w.rates();
+            CityMonth { month: m, recordable: w.all.recordable(), trir: r.trir, dart: r.dart, incurred: w.all.incurred }
+        })
+        .collect()
+}
+
+fn movers(ranking: &Ranking, previous: &BTreeMap<String, u32>) -> Vec<Mover> {
+    let mut out: Vec<Mover> = ranking
+        .rows
+        .iter()
+        .filter_map(|r| {
+            let (prev, change) = (*previous.get(&r.department)?, r.rank_change?);
+            (change != 0).then(|| Mover {
+                department: r.department.clone(),
+                name: r.name.clone(),
+                rank: r.rank,
+                previous_rank: prev,
+                change,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| b.change.abs().cmp(&a.change.abs()).then_with(|| a.rank.cmp(&b.rank)));
+    out.truncate(8);
+    out
+}
+
+/// The city's causes over 12 months, most cases first, the tail folded
+/// into "other causes" after 80% or ten bars.
+fn pareto(mix: &CodeMix) -> Vec<ParetoItem> {
+    let table = CodeTable::builtin();
+    let total: u32 = mix.cause.values().sum();
+    if total == 0 {
+        return Vec::new();
+    }
+    let mut causes: Vec<(u16, u32)> = mix.cause.iter().map(|(c, n)| (*c, *n)).collect();
+    causes.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut out = Vec::new();
+    let mut cumulative = 0;
+    for (i, (code, n)) in causes.iter().enumerate() {
+        if i == 10 || (f64::from(cumulative) / f64::from(total) >= 0.8 && i >= 3) {
+            let rest = total - cumulative;
+            out.push(item("other causes".into(), rest, total, total));
+            break;
+        }
+        cumulative += n;
+        out.push(item(table.label(CodeKind::Cause, *code), *n, cumulative, total));
+    }
+    out
+}
+
+fn item(label: String, cases: u32, cumulative: u32, total: u32) -> ParetoItem {
+    ParetoItem {
+        label,
+        cases,
+        share: f64::from(cases) / f64::from(total),
+        cumulative_share: f64::from(cumulative) / f64::from(total),
+    }
+}
+
+fn trust(model: &ModelFile, name: &str) -> Option<Trust> {
+    let bt = model.backtest.as_ref()?;
+    let metric = |h: u32| bt.get(h, "model");
+    Some(Trust {
+        model_file: name.to_string(),
+        trained_to: model.training_window.cutoff,
+        skill_vs_trailing12: bt
+            .params
+            .horizons
+            .iter()
+            .filter_map(|&h| Some((h, metric(h)?.skill_vs_trailing12)))
+            .collect(),
+        coverage_90: bt.params.horizons.iter().filter_map(|&h| Some((h, metric(h)?.coverage_90?))).collect(),
+        spearman_observed: metric(1).map(|m| m.spearman_observed),
+    })
+}
+
+fn definitions() -> Vec<(String, String)> {
+    [
+        ("Recordable case", "death, days away from work, job transfer or restriction, or other recordable (OSHA 300)"),
+        ("TRIR", "recordable cases × 200,000 / hours worked (200,000 h = 100 full-time workers for a year)"),
+        ("DART", "days-away and restricted/transfer cases × 200,000 / hours worked"),
+        ("LTIR", "lost-time cases (deaths and days-away cases) × 200,000 / hours worked"),
+        ("Incurred", "paid (medical, indemnity, expense) plus outstanding reserve, at valuation"),
+        ("Predicted cases", "expected recordable cases over the horizon, with a 90% predictive interval"),
+        (
+            "Actual to expected",
+            "recordable cases of the last 12 months over the model's month-ahead expectations for them",
+        ),
+        ("Credibility Z", "how far the department's own experience moves the model (0: not at all, 1: fully)"),
+    ]
+    .into_iter()
+    .map(|(a, b)| (a.to_string(), b.to_string()))
+    .collect()
+}
+
+fn department(i: &Inputs<'_>, d: usize, row: &RankingRow, city_mix: &CodeMix) -> DepartmentReport {
+    let panel = i.panel;
+    let as_of = i.ranking.as_of;
+    let from12 = as_of.plus(-11);
+    let t12 = panel.window(d, from12, as_of);
+    DepartmentReport {
+        row: row.clone(),
+        history: history(panel, d, as_of),
+        mix: mix(panel, d, from12, as_of, city_mix),
+        drivers: rank::drivers(panel, d, as_of, 5),
+        open_claims: t12.all.open_claims,
+        incurred_t12: t12.all.incurred,
+        cases: cases(i, &panel.departments[d].code),
+    }
+}
+
+/// Trailing-12 TRIR and DART of the department, its peer group and the
+/// city, for each of the last 36 months.
+fn history(panel: &Panel, d: usize, as_of: Month) -> Vec<TrendPoint> {
+    let group = panel.departments[d].group.as_deref();
+    let peers: Vec<usize> =
+        (0..panel.departments.len()).filter(|&p| panel.departments[p].group.as_deref() == group).collect();
+    Month::range(as_of.plus(-35).max(panel.start.plus(11)).min(as_of), as_of)
+        .map(|m| {
+            let own = panel.trailing12(d, m).rates();
+            let mut peer = crate::panel::Window::default();
+            for &p in &peers {
+                let w = panel.trailing12(p, m);
+                peer.exposed.add(&w.exposed);
+            }
+            let peer = peer.exposed.rates();
+            let city = panel.city_window(m.plus(-11), m).rates();
+            TrendPoint {
+                month: m,
+                trir: own.trir,
+                peer_trir: peer.trir,
+                city_trir: city.trir,
+                dart: own.dart,
+                peer_dart: peer.dart,
+                city_dart: city.dart,
+            }
+        })
+        .collect()
+}
+
+fn mix(panel: &Panel, d: usize, from: Month, to: Month, city: &CodeMix) -> Vec<MixShare> {
+    let own = panel.mix(Some(d), from, to);
+    let table = CodeTable::builtin();
+    let mut out = Vec::new();
+    for kind in [CodeKind::Cause, CodeKind::BodyPart] {
+        let total: u32 = own.of(kind).values().sum();
+        let city_total: u32 = city.of(kind).values().sum();
+        if total == 0 || city_total == 0 {
+            continue;
+        }
+        let mut codes: Vec<(&u16, &u32)> = own.of(kind).iter().collect();
+        codes.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        for (code, n) in codes.into_iter().take(8) {
+            out.push(MixShare {
+                kind: kind.as_str().to_string(),
+                label: table.label(kind, *code),
+                cases: *n,
+                share: f64::from(*n) / f64::from(total),
+                city_share: f64::from(city.of(kind).get(code).copied().unwrap_or(0)) / f64::from(city_total),
+            });
+        }
+    }
+    out
+}
+
+/// The department's own cases of the window, newest first.
+fn cases(i: &Inputs<'_>, code: &str) -> Vec<CaseLine> {
+    let table = CodeTable::builtin();
+    let mut out: Vec<CaseLine> = i
+        .cases
+        .cases
+        .iter()
+        .filter(|c| c.department == code)
+        .map(|c| CaseLine {
+            case_id: c.case_id.clone(),
+            event_date: c.event_date,
+            osha_class: c.osha_class,
+            days_away: c.days_away,
+            days_restricted: c.days_restricted,
+            cause: c.cause_code.map(|k| table.label(CodeKind::Cause, k)),
+            body_part: c.body_part_code.map(|k| table.label(CodeKind::BodyPart, k)),
+            incurred: i.cases.incurred(&c.case_id),
+        })
+        .collect();
+    out.sort_by(|a, b| b.event_date.cmp(&a.event_date).then_with(|| a.case_id.cmp(&b.case_id)));
+    out
+}

@@ -1,0 +1,124 @@
+//! The case lists of the department reports: a sink that keeps the cases
+//! of the last 13 months of the data (relative to the latest date it has
+//! seen, so memory stays bounded however long the log) with what a
+//! department may see of them, and the incurred of their linked claims.
+//! It never reads `employee_id` or `description`: the records it sees have
+//! no such fields.
+
+use jiff::civil::Date;
+use rustc_hash::FxHashMap;
+
+use crate::ingest::RecordSink;
+use crate::schema::{self, Cents, ClaimRecord, InjuryRecord, OshaClass};
+
+/// How far behind the latest date a case is still kept (13 months, so
+/// the 12 full months to the as-of month survive).
+const KEEP_DAYS: i32 = 400;
+
+/// One case as kept.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeptCase {
+    pub department: String,
+    pub case_id: String,
+    pub event_date: Date,
+    pub osha_class: OshaClass,
+    pub days_away: Option<u32>,
+    pub days_restricted: Option<u32>,
+    pub cause_code: Option<u16>,
+    pub body_part_code: Option<u16>,
+}
+
+/// Collects recent cases and claim incurred per case id.
+#[derive(Debug, Clone, Default)]
+pub struct CaseCollector {
+    latest: Option<Date>,
+    pub cases: Vec<KeptCase>,
+    /// Incurred per case id, with the injury date of the claim.
+    pub incurred_by_case: FxHashMap<String, (Date, Cents)>,
+    pruned_at: usize,
+}
+
+impl CaseCollector {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn keep(&self, d: Date) -> bool {
+        self.latest.is_none_or(|l| schema::day_number(l) - schema::day_number(d) <= KEEP_DAYS)
+    }
+
+    fn see(&mut self, d: Date) {
+        if self.latest.is_none_or(|l| d > l) {
+            self.latest = Some(d);
+        }
+    }
+
+    /// Drops what fell out of the window, when the list has doubled.
+    fn prune(&mut self) {
+        if self.cases.len() < 2 * self.pruned_at.max(1024) {
+            return;
+        }
+        let Some(latest) = self.latest else { return };
+        let cutoff = schema::day_number(latest) - KEEP_DAYS;
+        self.cases.retain(|c| schema::day_number(c.event_date) >= cutoff);
+        self.incurred_by_case.retain(|_, (d, _)| schema::day_number(*d) >= cutoff);
+        self.pruned_at = self.cases.len();
+    }
+
+    /// The cases with event dates in `from..=to`, and their claims.
+    pub fn within(mut self, from: Date, to: Date) -> CaseCollector {
+        self.cases.retain(|c| c.event_date >= from && c.event_date <= to);
+        self.incurred_by_case.retain(|_, (d, _)| *d >= from && *d <= to);
+        self
+    }
+
+    /// Incurred of the claims linked to a case.
+    pub fn incurred(&self, case_id: &str) -> Option<Cents> {
+        self.incurred_by_case.get(case_id).map(|(_, c)| *c)
+    }
+}
+
+impl RecordSink for CaseCollector {
+    fn fork(&self) -> Self {
+        CaseCollector::new()
+    }
+
+    fn merge(&mut self, other: Self) {
+        if let Some(d) = other.latest {
+            self.see(d);
+        }
+        self.cases.extend(other.cases);
+        for (k, (d, v)) in other.incurred_by_case {
+            let e = self.incurred_by_case.entry(k).or_insert((d, Cents(0)));
+            e.1 += v;
+        }
+        self.prune();
+    }
+
+    fn injury(&mut self, r: &InjuryRecord<'_>) {
+        self.see(r.event_date);
+        if self.keep(r.event_date) {
+            self.cases.push(KeptCase {
+                department: r.department.to_string(),
+                case_id: r.case_id.to_string(),
+                event_date: r.event_date,
+                osha_class: r.osha_class,
+                days_away: r.days_away,
+                days_restricted: r.days_restricted,
+                cause_code: r.cause_code,
+                body_part_code: r.body_part_code,
+            });
+            self.prune();
+        }
+    }
+
+    fn claim(&mut self, r: &ClaimRecord<'_>) {
+        self.see(r.injury_date);
+        if let Some(case) = &r.case_id
+            && self.keep(r.injury_date)
+        {
+            let e = self.incurred_by_case.entry(case.to_string()).or_insert((r.injury_date, Cents(0)));
+            e.1 += r.incurred();
+        }
+    }
+}
