@@ -89,7 +89,7 @@ pub fn render_pdf(doc: &PdfDocument<'_>) -> Result<Vec<u8>, PdfError> {
     };
     let pdf = typst_pdf::pdf(&document, &options).map_err(|diags| PdfError::Export(describe(&world, &diags)))?;
     // Keep typst's memoisation cache from growing across many documents.
-    typst::comemo::evict(10);
+    typst::comemo::evict(0);
     Ok(pdf)
 }
 
@@ -524,6 +524,9 @@ fn tier_counts(rows: &[RankingRow]) -> String {
         .collect::<Vec<_>>()
         .join(" · ")
 }
+
+/// How many cases a department PDF lists (its CSV has all of them).
+pub const MAX_LISTED_CASES: usize = 300;
 
 const LTIR_NOTE: &str = "LTIR convention: lost-time cases are deaths plus days-away cases (restricted-only cases are \
 not lost time here, they count in DART), per 200,000 hours worked. Some agencies count restricted cases as lost \
@@ -986,8 +989,19 @@ fn department_value(data: &ReportData, dept: &DepartmentReport) -> V {
             .collect()
     };
 
-    let cases: Vec<V> = dept.cases.iter().map(case_value).collect();
+    // A large department logs thousands of cases a year: the PDF lists the
+    // newest ones, the department's CSV has them all.
+    let cases: Vec<V> = dept.cases.iter().take(MAX_LISTED_CASES).map(case_value).collect();
     let recordable = dept.cases.iter().filter(|c| c.osha_class.is_recordable()).count();
+    let listed = if dept.cases.len() > MAX_LISTED_CASES {
+        format!(
+            " The newest {MAX_LISTED_CASES} are listed here; all {} are in departments/{}.csv.",
+            count(dept.cases.len() as u64),
+            row.department
+        )
+    } else {
+        String::new()
+    };
 
     V::Dict(vec![
         ("title", s(format!("{} — department risk report {}", row.name, r.as_of))),
@@ -1017,8 +1031,8 @@ fn department_value(data: &ReportData, dept: &DepartmentReport) -> V {
         (
             "cases-intro",
             s(format!(
-                "{} cases in the 12 months to {} ({} recordable), newest first. Incurred is the linked claims' cost at \
-                 valuation; {DASH} where there is no claim or the value is missing.",
+                "{} cases in the 12 months to {} ({} recordable), newest first.{listed} Incurred is the linked claims' \
+                 cost at valuation; {DASH} where there is no claim or the value is missing.",
                 count(dept.cases.len() as u64),
                 month_long(r.as_of),
                 count(recordable as u64),
