@@ -106,7 +106,7 @@ pub fn at(panel: &Panel, origin: Month, horizons: &[u32], hours: TargetHours) ->
     for (d, state) in states.iter().enumerate() {
         for &h in horizons {
             let target = origin.plus(h as i32);
-            let cell = month_cell(panel, d, target);
+            let cell = panel.cell(d, target);
             let target_hours = match hours {
                 TargetHours::Actual => cell.and_then(|c| c.totals.hours),
                 TargetHours::TrailingAverage => state.avg_hours,
@@ -130,14 +130,8 @@ pub fn at(panel: &Panel, origin: Month, horizons: &[u32], hours: TargetHours) ->
     Ok(Features { rated: panel.has_exposure, rows })
 }
 
-fn month_cell(panel: &Panel, d: usize, m: Month) -> Option<&crate::panel::DepartmentMonth> {
-    if m < panel.start || m > panel.end {
-        return None;
-    }
-    panel.departments[d].months.get(m.since(panel.start) as usize)
-}
-
-fn season(m: Month) -> (f64, f64) {
+/// (sin, cos) of the month's angle 2π(month − 1)/12: the yearly season.
+pub fn season(m: Month) -> (f64, f64) {
     let angle = std::f64::consts::TAU * f64::from(m.month() - 1) / 12.0;
     (angle.sin(), angle.cos())
 }
@@ -211,7 +205,7 @@ pub fn credible_rates(panel: &Panel, origin: Month, months: u32) -> Vec<f64> {
 fn unit(panel: &Panel, d: usize, from: Month, to: Month) -> Unit {
     let mut u = Unit::default();
     for m in Month::range(from.max(panel.start), to.min(panel.end)) {
-        let Some(cell) = month_cell(panel, d, m) else { continue };
+        let Some(cell) = panel.cell(d, m) else { continue };
         let cases = cell.totals.recordable() as f64;
         match (panel.has_exposure, cell.totals.hours) {
             (true, Some(h)) if h > 0.0 => {
@@ -278,7 +272,7 @@ impl MixShares {
             let w = panel.window(dd, from, origin);
             totals.add(&w.all);
             for m in Month::range(from.max(panel.start), origin.min(panel.end)) {
-                if let Some(c) = month_cell(panel, dd, m) {
+                if let Some(c) = panel.cell(dd, m) {
                     lag.0 += c.report_lag_days as f64;
                     lag.1 += c.reported_claims as f64;
                 }

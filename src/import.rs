@@ -71,6 +71,7 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::codes::{CodeKind, CodeTable};
+use crate::ingest::{CLAIM_COLUMNS, INJURY_COLUMNS};
 use crate::output::{csv_bytes, write_atomic};
 use crate::schema::{Cents, ClaimRecord, ClaimStatus, Department, InjuryRecord, OshaClass, parse_code, parse_money};
 
@@ -191,33 +192,6 @@ const CONTRACT_FILES: [&str; 8] = [
     "departments.csv.gz",
 ];
 
-/// The columns of `ClaimRecord` in its serialization order (checked by a
-/// test), the last being [`INITIAL_INCURRED_COLUMN`].
-const CLAIM_COLUMNS: [&str; 18] = [
-    "claim_id",
-    "case_id",
-    "department",
-    "injury_date",
-    "reported_date",
-    "valuation_date",
-    "status",
-    "closed_date",
-    "paid_medical",
-    "paid_indemnity",
-    "paid_expense",
-    "reserve",
-    "litigated",
-    "cause_code",
-    "nature_code",
-    "body_part_code",
-    "job_class",
-    INITIAL_INCURRED_COLUMN,
-];
-
-/// The one non-contract column: the insurer's initial case estimate
-/// (actuarial-loss). The contract's reader ignores it with a warning.
-pub const INITIAL_INCURRED_COLUMN: &str = "initial_incurred";
-
 /// A mapped source, owning its strings; records borrow from it to serialize.
 #[derive(Debug, Default)]
 struct Mapped {
@@ -323,7 +297,7 @@ fn render(out: &Path, mapped: &Mapped) -> Result<Vec<(PathBuf, Vec<u8>)>, Import
         )?,
         ser(
             INJURIES_FILE,
-            with_header_when_empty(csv_bytes(mapped.injuries.iter().map(InjuryRow::record)), &INJURY_COLUMNS),
+            with_header_when_empty(csv_bytes(mapped.injuries.iter().map(InjuryRow::record)), INJURY_COLUMNS),
         )?,
     ];
     if let Some(claims) = &mapped.claims {
@@ -345,20 +319,6 @@ fn render(out: &Path, mapped: &Mapped) -> Result<Vec<(PathBuf, Vec<u8>)>, Import
     )?);
     Ok(files)
 }
-
-/// The columns of `InjuryRecord` in its serialization order (checked by a test).
-const INJURY_COLUMNS: [&str; 10] = [
-    "case_id",
-    "department",
-    "event_date",
-    "osha_class",
-    "days_away",
-    "days_restricted",
-    "cause_code",
-    "nature_code",
-    "body_part_code",
-    "job_class",
-];
 
 /// `csv_bytes` writes the header with the first row; an empty table still
 /// gets its header so the file is a valid, empty CSV.

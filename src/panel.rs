@@ -294,6 +294,14 @@ impl Panel {
         Month::range(self.start, self.end)
     }
 
+    /// Department `d` in month `m`, when the month is in the panel.
+    pub fn cell(&self, d: usize, m: Month) -> Option<&DepartmentMonth> {
+        if m < self.start || m > self.end {
+            return None;
+        }
+        self.departments.get(d)?.months.get(m.since(self.start) as usize)
+    }
+
     pub fn position(&self, code: &str) -> Option<usize> {
         self.departments.binary_search_by(|d| d.code.as_str().cmp(code)).ok()
     }

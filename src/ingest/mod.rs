@@ -87,6 +87,12 @@ impl fmt::Display for Reason {
     }
 }
 
+/// The columns the reader knows for `injuries.csv`, in contract order
+/// (what `InjuryRecord` serializes to; the personal columns are not among them).
+pub const INJURY_COLUMNS: &[&str] = <rows::Injuries as RowSpec>::COLUMNS;
+/// The same for `claims.csv`, ending with the optional `initial_incurred`.
+pub const CLAIM_COLUMNS: &[&str] = <rows::Claims as RowSpec>::COLUMNS;
+
 /// The four input files of the data contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -114,7 +114,10 @@ pub fn train(panel: &Panel, rows: &[&FeatureRow], cutoff: Month, params: &TrainP
     let overdispersion = moment_overdispersion(&y, &mu);
     let experience = experience(panel, rows, &y, &mu);
 
-    let cost_y: Array1<f64> = rows.iter().map(|r| incurred(panel, r.department, r.target) / COST_UNIT).collect();
+    let cost_y: Array1<f64> = rows
+        .iter()
+        .map(|r| panel.cell(r.department, r.target).map_or(0.0, |c| c.totals.incurred.dollars()) / COST_UNIT)
+        .collect();
     let cost = if cost_y.iter().any(|v| *v > 0.0) {
         let tw = GlmParams::new(Family::Tweedie { power: params.cost_power }).ridge(params.ridge).check()?;
         Some(tw.fit_offset(x.view(), cost_y.view(), Some(offset.view()), None)?.ensure_converged()?)
@@ -132,13 +135,6 @@ pub fn train(panel: &Panel, rows: &[&FeatureRow], cutoff: Month, params: &TrainP
         training_rows: rows.len(),
         cutoff,
     })
-}
-
-fn incurred(panel: &Panel, d: usize, m: Month) -> f64 {
-    if m < panel.start || m > panel.end {
-        return 0.0;
-    }
-    panel.departments[d].months[m.since(panel.start) as usize].totals.incurred.dollars()
 }
 
 /// 1/θ of a negative binomial by moments: E[(y − μ)² − y] = μ²/θ.

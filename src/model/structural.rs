@@ -40,11 +40,6 @@ pub struct Structural {
     fallback: f64,
 }
 
-fn season(m: Month) -> (f64, f64) {
-    let angle = std::f64::consts::TAU * f64::from(m.month() - 1) / 12.0;
-    (angle.sin(), angle.cos())
-}
-
 impl Structural {
     /// Fits on every month from the panel's start to `origin`.
     pub fn fit(panel: &Panel, origin: Month) -> Result<Structural, GlmError> {
@@ -95,7 +90,7 @@ impl Structural {
         let mut v = vec![0.0; 2 * n + 2 * self.groups.len()];
         v[d] = 1.0;
         v[n + d] = f64::from(m.since(self.origin)) / 12.0 * TREND_SCALE;
-        let (sin, cos) = season(m);
+        let (sin, cos) = crate::features::season(m);
         let g = 2 * n + 2 * self.dept_group[d];
         v[g] = sin;
         v[g + 1] = cos;
