@@ -60,41 +60,70 @@ fn structural_fit_recovers_the_true_season_and_levels() {
     assert!(checked >= 5, "only {checked} large departments");
 }
 
+/// The statsmodels figures of `tests/fixtures/plain_glm_holdout.py` for one city.
+fn statsmodels_holdout(seed: u64) -> serde_json::Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/plain_glm_holdout_statsmodels.json");
+    let all: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    all["cities"][seed.to_string()].clone()
+}
+
+/// Issue #4's acceptance on generated data. On these three cities the
+/// oracle itself is only about 17% below trailing-12 month by month, so the
+/// issue's "20% below trailing-12" cannot be met by any predictor there; the
+/// test holds the model to the rest and prints the oracle's own margin.
 #[test]
 fn three_month_holdout_against_oracle_and_baselines() {
-    let (mut model, mut oracle, mut t12, mut model_tot, mut t12_tot, mut rho) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+    let (mut model, mut oracle, mut t12, mut plain, mut model_tot, mut t12_tot, mut rho) =
+        (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
     for seed in [1, 2, 3] {
         let dir = tempfile::tempdir().unwrap();
         let (panel, truth) = city(seed, dir.path());
         let h = backtest::holdout(&panel, truth.as_ref(), 3, &TrainParams::default()).unwrap();
         let d = h.deviance;
+        // The Rust plain GLM and baselines are the statsmodels ones.
+        let reference = statsmodels_holdout(seed);
+        for (name, p) in
+            [("plain_glm", backtest::PLAIN_GLM), ("oracle", backtest::ORACLE), ("trailing12", backtest::TRAILING12)]
+        {
+            let want = reference[name].as_f64().unwrap();
+            assert!((d[p] - want).abs() < 1e-6 * want, "seed {seed} {name}: {} vs statsmodels {want}", d[p]);
+        }
+        assert_eq!(reference["rows"].as_u64(), Some(h.rows as u64));
         eprintln!(
-            "seed {seed}: deviance model {:.4} oracle {:.4} trailing12 {:.4} (model/oracle {:.3}, model/t12 {:.3}); \
+            "seed {seed}: deviance model {:.4} oracle {:.4} trailing12 {:.4} plain GLM {:.4} (model/oracle {:.3}, \
+             model/t12 {:.3}, plain/oracle {:.3}); \
              3-month totals model/t12 {:.3}; Spearman vs truth {:.3}; coverage {:.3}",
-            d[0],
-            d[5],
-            d[2],
-            d[0] / d[5],
-            d[0] / d[2],
-            h.deviance_totals[0] / h.deviance_totals[2],
+            d[backtest::MODEL],
+            d[backtest::ORACLE],
+            d[backtest::TRAILING12],
+            d[backtest::PLAIN_GLM],
+            d[backtest::MODEL] / d[backtest::ORACLE],
+            d[backtest::MODEL] / d[backtest::TRAILING12],
+            d[backtest::PLAIN_GLM] / d[backtest::ORACLE],
+            h.deviance_totals[backtest::MODEL] / h.deviance_totals[backtest::TRAILING12],
             h.spearman_truth.unwrap(),
             h.coverage_90
         );
-        model += d[0];
-        oracle += d[5];
-        t12 += d[2];
-        model_tot += h.deviance_totals[0];
-        t12_tot += h.deviance_totals[2];
+        model += d[backtest::MODEL];
+        oracle += d[backtest::ORACLE];
+        t12 += d[backtest::TRAILING12];
+        plain += d[backtest::PLAIN_GLM];
+        model_tot += h.deviance_totals[backtest::MODEL];
+        t12_tot += h.deviance_totals[backtest::TRAILING12];
         rho += h.spearman_truth.unwrap() / 3.0;
     }
     eprintln!(
-        "three seeds: model/oracle {:.3}, model/t12 {:.3}, totals model/t12 {:.3}, mean Spearman {rho:.3}",
+        "three seeds: model/oracle {:.3}, model/t12 {:.3}, plain GLM/oracle {:.3}, oracle/t12 {:.3}, \
+         totals model/t12 {:.3}, mean Spearman {rho:.3}",
         model / oracle,
         model / t12,
+        plain / oracle,
+        oracle / t12,
         model_tot / t12_tot
     );
-    assert!(model / oracle < 1.10, "model {model} vs oracle {oracle}");
-    assert!(model < t12 * 0.95, "model {model} vs trailing-12 {t12}");
+    assert!(model / oracle <= 1.08, "model {model} vs oracle {oracle}");
+    assert!(model < plain * 0.9, "model {model} vs the plain GLM {plain}");
+    assert!(model < t12 * 0.9, "model {model} vs trailing-12 {t12}");
     assert!(model_tot < t12_tot * 0.8, "3-month totals: model {model_tot} vs trailing-12 {t12_tot}");
     assert!(rho >= 0.9, "Spearman {rho}");
 }
@@ -143,7 +172,34 @@ fn broken_model_files_are_clear_errors() {
     let p = Path::new("m.json");
     let err = |s: &str| ModelFile::from_slice(p, s.as_bytes()).unwrap_err().to_string();
     assert!(err(&text[..text.len() / 2]).contains("corrupt or truncated"));
-    assert!(err(&text.replace("\"format_version\": 1", "\"format_version\": 99")).contains("version 99"));
+    assert!(err(&text.replace("\"format_version\": 2", "\"format_version\": 99")).contains("version 99"));
     assert!(err(&text.replace("\"riskrank-model\"", "\"other\"")).contains("not a riskrank model file"));
     assert!(err(&text.replace("\"log_rate_3m\"", "\"log_rate_4m\"")).contains("features do not match"));
+}
+
+#[test]
+fn structural_fit_finds_the_large_level_shift_and_no_false_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let (panel, _) = city(2, dir.path());
+    // truth_departments.csv: department, …, break_month (empty without one), break_size.
+    let mut reader = csv::Reader::from_path(dir.path().join("truth_departments.csv")).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    let at = headers.iter().position(|h| h == "break_month").unwrap();
+    let true_breaks: Vec<(String, String)> = reader
+        .records()
+        .map(|r| r.unwrap())
+        .filter(|r| !r[at].is_empty())
+        .map(|r| (r[0].to_string(), r[at].to_string()))
+        .collect();
+    let s = Structural::fit(&panel, panel.end).unwrap();
+    let found: Vec<(String, String)> = (0..panel.departments.len())
+        .filter_map(|d| s.break_month(d).map(|m| (panel.departments[d].code.clone(), m.to_string())))
+        .collect();
+    eprintln!("true breaks {true_breaks:?}, found {found:?}");
+    // LAWA (about 44 cases a month) drops by a third in 2021-08; the other
+    // three true breaks are in departments with a case a month or less.
+    assert!(found.iter().any(|(code, m)| code == "LAWA" && m.as_str() >= "2021-06" && m.as_str() <= "2021-10"));
+    for (code, _) in &found {
+        assert!(true_breaks.iter().any(|(c, _)| c == code), "{code} has no break in the truth");
+    }
 }

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::frequency::{self, RiskModel, TrainParams};
 use super::glm::GlmError;
+use super::plain::PlainGlm;
 use crate::features::FeatureRow;
 use crate::metrics::mean_poisson_deviance;
 use crate::panel::Panel;
@@ -67,7 +68,17 @@ impl Truth {
 }
 
 /// The predictors compared.
-pub const PREDICTORS: [&str; 6] = ["model", "model_credibility", "trailing12", "city", "last_year", "oracle"];
+pub const PREDICTORS: [&str; 7] =
+    ["model", "model_credibility", "trailing12", "city", "last_year", "plain_glm", "oracle"];
+
+/// Positions in `PREDICTORS` (and in every array indexed like it).
+pub const MODEL: usize = 0;
+pub const MODEL_CREDIBILITY: usize = 1;
+pub const TRAILING12: usize = 2;
+pub const CITY: usize = 3;
+pub const LAST_YEAR: usize = 4;
+pub const PLAIN_GLM: usize = 5;
+pub const ORACLE: usize = 6;
 
 /// One predictor at one horizon, over all folds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -118,7 +129,7 @@ struct Scored {
     observed: f64,
     truth: Option<f64>,
     /// Indexed like `PREDICTORS`; `NaN` where unavailable (oracle without truth).
-    mu: [f64; 6],
+    mu: [f64; PREDICTORS.len()],
     intervals: [(u64, u64); 2],
 }
 
@@ -157,9 +168,9 @@ pub struct Holdout {
     pub rows: usize,
     /// Mean Poisson deviance per predictor, indexed like `PREDICTORS`
     /// (`NaN` for the oracle without truth).
-    pub deviance: [f64; 6],
+    pub deviance: [f64; PREDICTORS.len()],
     /// The same on each department's total over the held-out months.
-    pub deviance_totals: [f64; 6],
+    pub deviance_totals: [f64; PREDICTORS.len()],
     /// Spearman of department rates over the held-out months: predicted
     /// (model with credibility as the backtest chose) against the truth.
     pub spearman_truth: Option<f64>,
@@ -180,7 +191,8 @@ pub fn holdout(panel: &Panel, truth: Option<&Truth>, months: u32, params: &Train
         .flat_map(|f| f.rows.iter())
         .filter(|r| r.origin == origin && horizons.contains(&r.horizon) && r.observed.is_some())
         .collect();
-    let scored = score(panel, truth, &model, &targets);
+    let plain = PlainGlm::fit(panel, origin)?;
+    let scored = score(panel, truth, &model, plain.as_ref(), &targets);
     let y: Vec<f64> = scored.iter().map(|s| s.observed).collect();
     let deviance = std::array::from_fn(|p| {
         let mu: Vec<f64> = scored.iter().map(|s| s.mu[p].max(1e-12)).collect();
@@ -201,7 +213,7 @@ pub fn holdout(panel: &Panel, truth: Option<&Truth>, months: u32, params: &Train
     // Department rates over the whole held-out span.
     let (mut pred, mut obs, mut tru, mut hours) = (vec![0.0; n], vec![0.0; n], vec![0.0; n], vec![0.0; n]);
     for s in &scored {
-        pred[s.department] += s.mu[0];
+        pred[s.department] += s.mu[MODEL];
         obs[s.department] += s.observed;
         tru[s.department] += s.truth.unwrap_or(0.0);
         hours[s.department] += s.hours;
@@ -215,7 +227,7 @@ pub fn holdout(panel: &Panel, truth: Option<&Truth>, months: u32, params: &Train
         deviance_totals,
         spearman_truth: truth.map(|_| spearman(&rate(&pred), &rate(&tru))),
         spearman_observed: spearman(&rate(&pred), &rate(&obs)),
-        coverage_90: coverage(&scored.iter().collect::<Vec<_>>(), 0),
+        coverage_90: coverage(&scored.iter().collect::<Vec<_>>(), MODEL),
     })
 }
 
@@ -260,10 +272,17 @@ fn score_origin(
         .filter(|r| r.origin == origin && params.horizons.contains(&r.horizon) && r.target <= panel.end)
         .filter(|r| r.observed.is_some())
         .collect();
-    Ok(score(panel, truth, &model, &targets))
+    let plain = PlainGlm::fit(panel, origin)?;
+    Ok(score(panel, truth, &model, plain.as_ref(), &targets))
 }
 
-fn score(panel: &Panel, truth: Option<&Truth>, model: &RiskModel, rows: &[&FeatureRow]) -> Vec<Scored> {
+fn score(
+    panel: &Panel,
+    truth: Option<&Truth>,
+    model: &RiskModel,
+    plain_glm: Option<&PlainGlm>,
+    rows: &[&FeatureRow],
+) -> Vec<Scored> {
     let plain = model.predict_cases(rows, None);
     let cred = model.predict_cases(rows, Some(&model.experience_factors(panel)));
     rows.iter()
@@ -285,6 +304,7 @@ fn score(panel: &Panel, truth: Option<&Truth>, model: &RiskModel, rows: &[&Featu
                     trailing12(panel, r, hours),
                     city(panel, r, hours),
                     last_year(panel, r, hours),
+                    plain_glm.map_or(f64::NAN, |p| p.predict(panel, r.department, r.target, hours)),
                     t.unwrap_or(f64::NAN),
                 ],
                 intervals: [model.interval(plain[i]), model.interval(cred[i])],
@@ -353,14 +373,15 @@ fn summarise(params: &BacktestParams, folds: usize, scored: &[Scored], has_truth
             continue;
         }
         // Rows where every baseline exists, so all predictors are scored on the same rows.
-        let common: Vec<&Scored> = rows.iter().copied().filter(|s| s.mu[2..5].iter().all(|m| m.is_finite())).collect();
+        let common: Vec<&Scored> =
+            rows.iter().copied().filter(|s| s.mu[TRAILING12..=PLAIN_GLM].iter().all(|m| m.is_finite())).collect();
         let deviance = |p: usize| {
             let y: Vec<f64> = common.iter().map(|s| s.observed).collect();
             let mu: Vec<f64> = common.iter().map(|s| s.mu[p].max(1e-12)).collect();
             mean_poisson_deviance(&y, &mu, None)
         };
         for (p, name) in PREDICTORS.iter().enumerate() {
-            if p == 5 && !has_truth {
+            if p == ORACLE && !has_truth {
                 continue;
             }
             let d = deviance(p);
@@ -369,16 +390,16 @@ fn summarise(params: &BacktestParams, folds: usize, scored: &[Scored], has_truth
                 predictor: name.to_string(),
                 rows: common.len(),
                 mean_deviance: d,
-                skill_vs_trailing12: 1.0 - d / deviance(2),
-                skill_vs_city: 1.0 - d / deviance(3),
-                skill_vs_last_year: 1.0 - d / deviance(4),
+                skill_vs_trailing12: 1.0 - d / deviance(TRAILING12),
+                skill_vs_city: 1.0 - d / deviance(CITY),
+                skill_vs_last_year: 1.0 - d / deviance(LAST_YEAR),
                 mae: common.iter().map(|s| (s.observed - s.mu[p]).abs()).sum::<f64>() / common.len() as f64,
                 spearman_observed: per_fold_mean(&common, |g| spearman_of(g, p, |s| s.observed)),
                 spearman_truth: has_truth
                     .then(|| per_fold_mean(&common, |g| spearman_of(g, p, |s| s.truth.unwrap_or(0.0)))),
                 top5_hit_rate: per_fold_mean(&common, |g| top5_hit(g, p)),
                 gini: per_fold_mean(&common, |g| gini(g, p)),
-                coverage_90: (p < 2).then(|| coverage(&common, p)),
+                coverage_90: (p <= MODEL_CREDIBILITY).then(|| coverage(&common, p)),
             });
         }
     }

@@ -18,8 +18,10 @@ use crate::schema::Month;
 
 /// What the `format` field must say.
 pub const FORMAT: &str = "riskrank-model";
-/// Bumped whenever the layout or the meaning of a field changes.
-pub const FORMAT_VERSION: u32 = 1;
+/// Bumped whenever the layout or the meaning of a field changes. Version 2:
+/// the `log_structural_rate` feature comes from the structural fit with a
+/// common trend and level shifts, so version-1 coefficients no longer apply.
+pub const FORMAT_VERSION: u32 = 2;
 
 /// One training input, as hashed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -29,7 +29,7 @@ pub struct TrainParams {
 
 impl Default for TrainParams {
     fn default() -> Self {
-        TrainParams { origins: 36, max_horizon: 12, ridge: 10_000.0, cost_power: 1.5 }
+        TrainParams { origins: 36, max_horizon: 12, ridge: 100_000.0, cost_power: 1.5 }
     }
 }
 

@@ -11,6 +11,7 @@ pub mod credibility;
 pub mod file;
 pub mod frequency;
 pub mod glm;
+pub mod plain;
 pub mod structural;
 pub mod triage;
 
