@@ -7,9 +7,11 @@
 //! department with little exposure borrows from the rest, as credibility
 //! would) and its trend toward the common trend.
 //!
-//! Breaks are found by a likelihood-ratio scan per department (level and
-//! trend, against level, trend and a step at each candidate month, the
-//! season held at the pooled fit's). Without them, a reorganisation that
+//! Breaks are found per department by a scan (level and trend, against
+//! level, trend and a step at each candidate month, the season held at the
+//! pooled fit's): score statistics rank the months, the best few are
+//! refitted, and the largest likelihood-ratio drop is kept if it clears a
+//! threshold. Without them, a reorganisation that
 //! cut a department's rate two years ago reads as a steep downward trend,
 //! and extrapolating it under-predicts every month ahead.
 //!
@@ -42,6 +44,11 @@ const HALF_LIFE_MONTHS: f64 = 72.0;
 /// value of a sup-likelihood-ratio test for one break over ~60 candidate
 /// months (Andrews 1993), so a department without a break rarely gets one.
 const BREAK_THRESHOLD: f64 = 12.0;
+
+/// Candidate months (highest score statistics) refitted with the step to
+/// get their exact deviance drop. The score locates a break well but
+/// understates a large one, so the threshold applies to the refit.
+const BREAK_REFITS: usize = 3;
 
 /// A department needs this many cases in the window before a break is sought.
 const BREAK_MIN_CASES: f64 = 30.0;
@@ -137,10 +144,11 @@ impl Structural {
     }
 
     /// For each department with enough cases, the month where a level
-    /// shift is likeliest, kept when its score statistic reaches the
-    /// threshold. The null model (level and trend, the pooled fit's season
-    /// held fixed) is fitted once per department; each candidate month is
-    /// then scored from suffix sums, not refitted.
+    /// shift is likeliest, kept when the deviance drop of refitting with it
+    /// reaches the threshold. The null model (level and trend, the pooled
+    /// fit's season held fixed) is fitted once per department; every
+    /// candidate month is scored from suffix sums, and only the best few
+    /// are refitted.
     fn find_breaks(&self, n: usize, cells: &[Cell]) -> Result<Vec<Option<Month>>, GlmError> {
         let Some(glm) = &self.glm else { return Ok(vec![None; n]) };
         let params = GlmParams::new(Family::Poisson).ridge(RIDGE).check()?;
@@ -169,12 +177,25 @@ impl Structural {
             let months: Vec<Month> = own.iter().map(|c| c.month).collect();
             let first = months[0].plus(BREAK_MIN_BEFORE as i32);
             let last = months[months.len() - 1].plus(1 - BREAK_MIN_AFTER as i32);
-            *slot = step_scan(y.as_slice().unwrap_or(&[]), mu.as_slice().unwrap_or(&[]), x.as_slice().unwrap_or(&[]))
-                .into_iter()
-                .filter(|(i, _)| months[*i] >= first && months[*i] <= last)
-                .max_by(|a, b| a.1.total_cmp(&b.1))
-                .filter(|(_, score)| *score >= BREAK_THRESHOLD)
-                .map(|(i, _)| months[i]);
+            let mut candidates: Vec<(usize, f64)> =
+                step_scan(y.as_slice().unwrap_or(&[]), mu.as_slice().unwrap_or(&[]), x.as_slice().unwrap_or(&[]))
+                    .into_iter()
+                    .filter(|(i, _)| months[*i] >= first && months[*i] <= last)
+                    .collect();
+            candidates.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            let mut best: Option<(f64, usize)> = None;
+            for &(i, _) in candidates.iter().take(BREAK_REFITS) {
+                let x1 =
+                    Array2::from_shape_fn(
+                        (own.len(), 2),
+                        |(r, j)| if j == 0 { x[[r, 0]] } else { f64::from(u8::from(r >= i)) },
+                    );
+                let drop = null.deviance - params.fit_offset(x1.view(), y.view(), Some(offset.view()), None)?.deviance;
+                if best.is_none_or(|(v, _)| drop > v) {
+                    best = Some((drop, i));
+                }
+            }
+            *slot = best.filter(|(drop, _)| *drop >= BREAK_THRESHOLD).map(|(_, i)| months[i]);
         }
         Ok(out)
     }
