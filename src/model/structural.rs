@@ -103,7 +103,6 @@ impl Structural {
     }
 
     fn fit_cells(&self, n: usize, cells: &[Cell]) -> Result<Glm, GlmError> {
-        let half_life = HALF_LIFE_MONTHS;
         let width = self.width(n);
         let mut x = Array2::zeros((cells.len(), width));
         for (i, c) in cells.iter().enumerate() {
@@ -114,7 +113,7 @@ impl Structural {
         let y: Array1<f64> = cells.iter().map(|c| c.y).collect();
         let offset: Array1<f64> = cells.iter().map(|c| c.offset).collect();
         let weight: Array1<f64> =
-            cells.iter().map(|c| 0.5f64.powf(f64::from(self.origin.since(c.month)) / half_life)).collect();
+            cells.iter().map(|c| 0.5f64.powf(f64::from(self.origin.since(c.month)) / HALF_LIFE_MONTHS)).collect();
         GlmParams::new(Family::Poisson)
             .ridge(RIDGE)
             .check()?
@@ -130,12 +129,11 @@ impl Structural {
 
     /// The non-zero entries of a department-month's design row.
     fn row(&self, n: usize, d: usize, m: Month) -> Vec<(usize, f64)> {
-        let trend_scale = TREND_SCALE;
         let years = f64::from(m.since(self.origin)) / 12.0;
         let (sin, cos) = crate::features::season(m);
         let g = 2 * n + 2 * self.dept_group[d];
         let common = 2 * n + 2 * self.groups.len();
-        let mut v = vec![(d, 1.0), (n + d, years * trend_scale), (g, sin), (g + 1, cos), (common, years)];
+        let mut v = vec![(d, 1.0), (n + d, years * TREND_SCALE), (g, sin), (g + 1, cos), (common, years)];
         if let Some(b) = self.breaks[d] {
             let column = common + 1 + self.breaks[..d].iter().flatten().count();
             v.push((column, if m >= b { 1.0 } else { 0.0 }));
