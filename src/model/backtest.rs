@@ -191,7 +191,7 @@ pub fn holdout(panel: &Panel, truth: Option<&Truth>, months: u32, params: &Train
         .flat_map(|f| f.rows.iter())
         .filter(|r| r.origin == origin && horizons.contains(&r.horizon) && r.observed.is_some())
         .collect();
-    let plain = PlainGlm::fit(panel, origin)?;
+    let plain = plain_baseline(panel, origin);
     let scored = score(panel, truth, &model, plain.as_ref(), &targets);
     let y: Vec<f64> = scored.iter().map(|s| s.observed).collect();
     let deviance = std::array::from_fn(|p| {
@@ -272,8 +272,15 @@ fn score_origin(
         .filter(|r| r.origin == origin && params.horizons.contains(&r.horizon) && r.target <= panel.end)
         .filter(|r| r.observed.is_some())
         .collect();
-    let plain = PlainGlm::fit(panel, origin)?;
+    let plain = plain_baseline(panel, origin);
     Ok(score(panel, truth, &model, plain.as_ref(), &targets))
+}
+
+/// The plain GLM at an origin, or none when it cannot be fitted (no case
+/// yet, or IRLS failing on odd data): a baseline that fails is left out of
+/// the table, it never stops training.
+fn plain_baseline(panel: &Panel, origin: Month) -> Option<PlainGlm> {
+    PlainGlm::fit(panel, origin).ok().flatten()
 }
 
 fn score(
@@ -374,14 +381,14 @@ fn summarise(params: &BacktestParams, folds: usize, scored: &[Scored], has_truth
         }
         // Rows where every baseline exists, so all predictors are scored on the same rows.
         let common: Vec<&Scored> =
-            rows.iter().copied().filter(|s| s.mu[TRAILING12..=PLAIN_GLM].iter().all(|m| m.is_finite())).collect();
+            rows.iter().copied().filter(|s| s.mu[TRAILING12..=LAST_YEAR].iter().all(|m| m.is_finite())).collect();
         let deviance = |p: usize| {
             let y: Vec<f64> = common.iter().map(|s| s.observed).collect();
             let mu: Vec<f64> = common.iter().map(|s| s.mu[p].max(1e-12)).collect();
             mean_poisson_deviance(&y, &mu, None)
         };
         for (p, name) in PREDICTORS.iter().enumerate() {
-            if p == ORACLE && !has_truth {
+            if (p == ORACLE && !has_truth) || (p == PLAIN_GLM && common.iter().any(|s| !s.mu[p].is_finite())) {
                 continue;
             }
             let d = deviance(p);
