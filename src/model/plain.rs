@@ -8,9 +8,10 @@
 //! structural model's extra parts (department trends, breaks, recency,
 //! shrinkage) must earn their keep against it.
 
-use ndarray::{Array1, Array2};
+use ndarray::Array1;
 
 use super::glm::{Family, Glm, GlmError, GlmParams};
+use super::structural::{cells, design};
 use crate::panel::Panel;
 use crate::schema::Month;
 
@@ -30,34 +31,18 @@ impl PlainGlm {
     /// Fits on the panel's months up to `origin`; `None` when they hold no case.
     pub fn fit(panel: &Panel, origin: Month) -> Result<Option<PlainGlm>, GlmError> {
         let n = panel.departments.len();
-        let (mut rows, mut y, mut offset) = (Vec::new(), Vec::new(), Vec::new());
-        for (d, dept) in panel.departments.iter().enumerate() {
-            for m in Month::range(panel.start, origin.min(panel.end)) {
-                let cell = &dept.months[m.since(panel.start) as usize];
-                let off = match (panel.has_exposure, cell.totals.hours) {
-                    (true, Some(h)) if h > 0.0 => (h / crate::metrics::BASE_HOURS).ln(),
-                    (true, _) => continue,
-                    (false, _) => 0.0,
-                };
-                rows.push((d, m));
-                y.push(cell.totals.recordable() as f64);
-                offset.push(off);
-            }
-        }
-        if y.iter().all(|v| *v == 0.0) {
+        let cells = cells(panel, origin);
+        if cells.iter().all(|c| c.y == 0.0) {
             return Ok(None);
         }
-        let mut x = Array2::zeros((rows.len(), n.saturating_sub(1) + 12));
-        for (i, &(d, m)) in rows.iter().enumerate() {
-            for (j, v) in design_row(n, origin, d, m) {
-                x[[i, j]] = v;
-            }
-        }
+        let x = design(&cells, n.saturating_sub(1) + 12, |c| design_row(n, origin, c.department, c.month));
+        let y: Array1<f64> = cells.iter().map(|c| c.y).collect();
+        let offset: Array1<f64> = cells.iter().map(|c| c.offset).collect();
         let glm = GlmParams::new(Family::Poisson)
             .ridge(NEGLIGIBLE_RIDGE)
             .max_iter(200)
             .check()?
-            .fit_offset(x.view(), Array1::from(y).view(), Some(Array1::from(offset).view()), None)?
+            .fit_offset(x.view(), y.view(), Some(offset.view()), None)?
             .ensure_converged()?;
         Ok(Some(PlainGlm { origin, departments: n, glm }))
     }

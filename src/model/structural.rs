@@ -57,12 +57,13 @@ const BREAK_MIN_CASES: f64 = 30.0;
 const BREAK_MIN_BEFORE: u32 = 6;
 const BREAK_MIN_AFTER: u32 = 3;
 
-/// One department-month the fit sees.
-struct Cell {
-    department: usize,
-    month: Month,
-    y: f64,
-    offset: f64,
+/// One department-month a count model fits on: its recordable cases and
+/// its offset (ln hours/200,000, or 0 in count mode).
+pub(super) struct Cell {
+    pub department: usize,
+    pub month: Month,
+    pub y: f64,
+    pub offset: f64,
 }
 
 /// A structural fit at one origin.
@@ -103,13 +104,7 @@ impl Structural {
     }
 
     fn fit_cells(&self, n: usize, cells: &[Cell]) -> Result<Glm, GlmError> {
-        let width = self.width(n);
-        let mut x = Array2::zeros((cells.len(), width));
-        for (i, c) in cells.iter().enumerate() {
-            for (j, v) in self.row(n, c.department, c.month) {
-                x[[i, j]] = v;
-            }
-        }
+        let x = design(cells, self.width(n), |c| self.row(n, c.department, c.month));
         let y: Array1<f64> = cells.iter().map(|c| c.y).collect();
         let offset: Array1<f64> = cells.iter().map(|c| c.offset).collect();
         let weight: Array1<f64> =
@@ -224,7 +219,7 @@ impl Structural {
 
 /// The department-months from the panel's start to `origin` the fit uses:
 /// with exposure, those with hours.
-fn cells(panel: &Panel, origin: Month) -> Vec<Cell> {
+pub(super) fn cells(panel: &Panel, origin: Month) -> Vec<Cell> {
     let mut out = Vec::new();
     for (d, dept) in panel.departments.iter().enumerate() {
         for m in Month::range(panel.start, origin.min(panel.end)) {
@@ -238,6 +233,17 @@ fn cells(panel: &Panel, origin: Month) -> Vec<Cell> {
         }
     }
     out
+}
+
+/// The dense design matrix of `cells`, from each one's non-zero entries.
+pub(super) fn design(cells: &[Cell], width: usize, row: impl Fn(&Cell) -> Vec<(usize, f64)>) -> Array2<f64> {
+    let mut x = Array2::zeros((cells.len(), width));
+    for (i, c) in cells.iter().enumerate() {
+        for (j, v) in row(c) {
+            x[[i, j]] = v;
+        }
+    }
+    x
 }
 
 /// Score statistics of a level shift starting at each row `i` (rows in time
