@@ -2,7 +2,7 @@
 //! bundled sample and on two generated sets (one with exposure, one
 //! without) must stay byte for byte what they were when the fixture was
 //! recorded. The fixture holds one SHA-256 per output (PDFs by their
-//! `pdftotext` text; the manifest with timings removed and the machine's
+//! `pdftotext` text; the JSON files with timings removed and the machine's
 //! paths replaced). A deliberate change of output re-records it with
 //! `RISKRANK_BLESS=1 cargo test --test golden` and says why in its commit.
 
@@ -19,7 +19,8 @@ fn sha256(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The manifest without its timings and with the machine's paths replaced.
+/// A JSON output (manifest, validation account) without its timings and
+/// with the machine's paths replaced.
 fn normalise_manifest(text: &str, tmp: &Path) -> String {
     let mut out = String::new();
     let mut in_timings = false;
@@ -48,8 +49,8 @@ fn digest_tree(dir: &Path, tmp: &Path, with_pdf_text: bool) -> BTreeMap<String, 
                 let text = pdf_text(&dir.join(&path)).expect("pdftotext reads the PDF");
                 out.insert(format!("{name}.txt"), sha256(text.as_bytes()));
             }
-        } else if name.ends_with("manifest.json") {
-            let text = String::from_utf8(bytes).expect("manifest is UTF-8");
+        } else if name.ends_with(".json") {
+            let text = String::from_utf8(bytes).expect("JSON is UTF-8");
             out.insert(name, sha256(normalise_manifest(&text, tmp).as_bytes()));
         } else {
             out.insert(name, sha256(&bytes));
@@ -61,9 +62,11 @@ fn digest_tree(dir: &Path, tmp: &Path, with_pdf_text: bool) -> BTreeMap<String, 
 /// Runs `validate` and `run` on `data` and digests both output trees.
 fn outputs(data: &Path, tmp: &Path, with_pdf_text: bool) -> BTreeMap<String, String> {
     let validated = tmp.join("validated");
-    riskrank().arg("validate").arg("--data").arg(data).arg("--out").arg(&validated).assert().success();
+    // A fixed as-of month: without one, validation.json records today's date.
+    let as_of = ["--as-of", "2025-12", "--data"];
+    riskrank().arg("validate").args(as_of).arg(data).arg("--out").arg(&validated).assert().success();
     let reports = tmp.join("reports");
-    riskrank().arg("run").arg("--data").arg(data).arg("--out").arg(&reports).assert().success();
+    riskrank().arg("run").args(as_of).arg(data).arg("--out").arg(&reports).assert().success();
     let mut all = BTreeMap::new();
     for (kind, dir) in [("validate", &validated), ("run", &reports)] {
         for (path, digest) in digest_tree(dir, tmp, with_pdf_text) {
