@@ -4,10 +4,12 @@
 
 use std::path::Path;
 
+use riskrank::export::truth;
 use riskrank::ingest::{self, LoadOptions};
-use riskrank::model::backtest::{self, BacktestParams, Truth};
-use riskrank::model::{self, TrainOptions};
+use riskrank::model::TrainOptions;
+use riskrank::model::backtest::{self, BacktestParams};
 use riskrank::panel::{Panel, PanelBuilder};
+use riskrank::pipeline;
 
 fn main() {
     divan::main();
@@ -21,7 +23,7 @@ fn sample() -> std::path::PathBuf {
 #[divan::bench(sample_count = 10)]
 fn train_without_backtest() {
     let options = TrainOptions { backtest: None, ..TrainOptions::default() };
-    model::train_folder(&sample(), &options, &|| {}).expect("train");
+    pipeline::train::train(&sample(), None, &options, &|| {}).expect("train");
 }
 
 /// The backtest's folds (24 origins × 3 horizons) on `threads` threads.
@@ -29,7 +31,7 @@ fn train_without_backtest() {
 fn backtest_threads(bencher: divan::Bencher, threads: usize) {
     let loaded = ingest::load(&sample(), &LoadOptions::new(None), PanelBuilder::default()).expect("load");
     let panel = Panel::build(&loaded, None);
-    let truth = Truth::load(&sample()).expect("truth");
+    let truth = truth::read_in(&sample()).expect("truth");
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("thread pool");
     let params = BacktestParams::default();
     bencher.bench(|| pool.install(|| backtest::run(&panel, truth.as_ref(), &params, &|| {}).expect("backtest")));

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use riskrank::generate::{self, GenerateParams};
-use riskrank::run::{self, Mode, RunOptions};
+use riskrank::pipeline::run::{self, Mode, RunOptions};
 use riskrank::schema::Month;
 
 fn main() {

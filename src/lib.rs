@@ -1,23 +1,46 @@
 //! riskrank: a workplace-safety risk analytics engine.
 //!
-//! Data flows one way through plain types:
-//! `ingest` (CSV files → validated records + quarantine) → `panel`
-//! (department × month aggregates and the standard metrics) → models,
-//! ranking and reports. `generate` writes synthetic data with known truth
-//! and `import` maps real public datasets onto the data contract.
+//! Data flows one way, each stage using only those to its left:
+//!
+//! `schema` (record types, months, money) → `ingest` (data files →
+//! validated records + quarantine, each file read once) → `panel`
+//! (department × month aggregates and the standard metrics) → `model`
+//! (features, frequency, cost and triage models, backtest, model file) →
+//! `rank` (scores, tiers, drivers) → `report` (what the reports show; PDF
+//! and charts) → `export` (one module per output format, its writer and
+//! reader; the staged output folder) → `pipeline` (the jobs: monthly run,
+//! validate, train, backtest) → the CLI (the binary's `cmd`).
+//!
+//! `digest` and `codes` are leaf helpers used from `ingest` on. `generate`
+//! (synthetic data with known truth) and `import` (real public datasets
+//! mapped onto the data contract) are tools at the pipeline's level: they
+//! write data folders through `export`.
 
 pub mod codes;
 pub mod digest;
-pub mod features;
+pub mod export;
 pub mod generate;
 pub mod import;
 pub mod ingest;
 pub mod metrics;
 pub mod model;
-pub mod output;
+#[doc(hidden)]
+pub mod output; // TEMPORARY until generate/import move to export
 pub mod panel;
+pub mod pipeline;
 pub mod rank;
 pub mod report;
-pub mod run;
 pub mod schema;
-pub mod validation;
+
+/// An error and its causes on one line, `a: b: c`, for messages that are
+/// not printed through the CLI's error chain (a note in the manifest).
+pub fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}

@@ -19,8 +19,8 @@ use std::collections::BTreeMap;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
-use crate::codes::{CodeKind, CodeTable};
-use crate::ingest::{Loaded, RecordSink};
+use crate::codes::CodeKind;
+use crate::ingest::{FileReport, Loaded, RecordSink};
 use crate::metrics::{self, Rates, Totals};
 use crate::schema::{self, Cents, ClaimRecord, Department, ExposureRecord, InjuryRecord, Month, OshaClass};
 
@@ -355,193 +355,27 @@ impl Panel {
         }
         mix
     }
-
-    /// The rows of `panel.csv`: one per department and month.
-    pub fn rows(&self) -> Vec<PanelRow> {
-        let mut rows = Vec::with_capacity(self.departments.len() * self.months().count());
-        for (d, dept) in self.departments.iter().enumerate() {
-            for (i, m) in dept.months.iter().enumerate() {
-                let month = self.start.plus(i as i32);
-                rows.push(PanelRow::new(dept, month, m, &self.trailing12(d, month)));
-            }
-        }
-        rows
-    }
-
-    /// The rows of `mix.csv`: each department's code mix over the trailing
-    /// 12 months and over the whole panel, beside the city's shares.
-    pub fn mix_rows(&self, table: &CodeTable) -> Vec<MixRow> {
-        let (t12_from, all_from) = (self.end.plus(-11), self.start);
-        let city_t12 = self.mix(None, t12_from, self.end);
-        let mut rows = Vec::new();
-        for (d, dept) in self.departments.iter().enumerate() {
-            let t12 = self.mix(Some(d), t12_from, self.end);
-            let all = self.mix(Some(d), all_from, self.end);
-            for kind in CodeKind::ALL {
-                let share = |mix: &CodeMix, code: u16| {
-                    let total: u32 = mix.of(kind).values().sum();
-                    let n = mix.of(kind).get(&code).copied().unwrap_or(0);
-                    (n, (total > 0).then(|| Fixed4(f64::from(n) / f64::from(total))))
-                };
-                for &code in all.of(kind).keys() {
-                    let (cases_t12, share_t12) = share(&t12, code);
-                    let (cases_all, share_all) = share(&all, code);
-                    rows.push(MixRow {
-                        department: dept.code.clone(),
-                        kind,
-                        code,
-                        name: table.label(kind, code),
-                        category: table.get(kind, code).map(|e| e.category.clone()).unwrap_or_default(),
-                        cases_t12,
-                        share_t12,
-                        city_share_t12: share(&city_t12, code).1,
-                        cases_all,
-                        share_all,
-                    });
-                }
-            }
-        }
-        rows
-    }
 }
 
-/// A float written with four decimals, so CSVs are byte-stable.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Fixed4(pub f64);
-
-impl Serialize for Fixed4 {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(&format_args!("{:.4}", self.0))
-    }
-}
-
-/// A float written with two decimals (hours, headcount).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Fixed2(pub f64);
-
-impl Serialize for Fixed2 {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(&format_args!("{:.2}", self.0))
-    }
-}
-
-fn f4(v: Option<f64>) -> Option<Fixed4> {
-    v.map(Fixed4)
-}
-
-/// One line of `panel.csv`.
-#[derive(Debug, Clone, Serialize)]
-pub struct PanelRow {
-    pub department: String,
-    pub name: String,
-    pub group: Option<String>,
-    pub month: Month,
-    pub deaths: u64,
-    pub days_away_cases: u64,
-    pub restricted_cases: u64,
-    pub other_recordable_cases: u64,
-    pub first_aid_cases: u64,
-    pub near_miss_cases: u64,
-    pub recordable_cases: u64,
-    pub days_away: u64,
-    pub days_restricted: u64,
-    pub claims: u64,
-    pub open_claims: u64,
-    pub litigated_claims: u64,
-    pub paid: Cents,
-    pub incurred: Cents,
-    pub incurred_capped: Cents,
-    pub mean_report_lag_days: Option<Fixed2>,
-    pub hours: Option<Fixed2>,
-    pub headcount: Option<Fixed2>,
-    pub payroll: Option<Cents>,
-    pub trir: Option<Fixed4>,
-    pub dart: Option<Fixed4>,
-    pub ltir: Option<Fixed4>,
-    pub severity_rate: Option<Fixed4>,
-    pub claim_frequency: Option<Fixed4>,
-    pub incurred_per_200k_hours: Option<Fixed4>,
-    pub loss_rate_per_100_payroll: Option<Fixed4>,
-    pub loss_rate_capped_per_100_payroll: Option<Fixed4>,
-    pub t12_months_with_hours: u32,
-    pub t12_recordable_cases: u64,
-    pub t12_incurred: Cents,
-    pub t12_hours: Option<Fixed2>,
-    pub t12_trir: Option<Fixed4>,
-    pub t12_dart: Option<Fixed4>,
-    pub t12_ltir: Option<Fixed4>,
-    pub t12_severity_rate: Option<Fixed4>,
-    pub t12_claim_frequency: Option<Fixed4>,
-    pub t12_incurred_per_200k_hours: Option<Fixed4>,
-    pub t12_loss_rate_per_100_payroll: Option<Fixed4>,
-    pub t12_loss_rate_capped_per_100_payroll: Option<Fixed4>,
-}
-
-impl PanelRow {
-    fn new(dept: &DepartmentSeries, month: Month, m: &DepartmentMonth, t12: &Window) -> PanelRow {
-        let t = &m.totals;
-        let r = t.rates();
-        let r12 = t12.rates();
-        PanelRow {
-            department: dept.code.clone(),
-            name: dept.name.clone(),
-            group: dept.group.clone(),
-            month,
-            deaths: t.deaths,
-            days_away_cases: t.days_away_cases,
-            restricted_cases: t.restricted_cases,
-            other_recordable_cases: t.other_recordable_cases,
-            first_aid_cases: t.first_aid_cases,
-            near_miss_cases: t.near_miss_cases,
-            recordable_cases: t.recordable(),
-            days_away: t.days_away,
-            days_restricted: t.days_restricted,
-            claims: t.claims,
-            open_claims: t.open_claims,
-            litigated_claims: t.litigated_claims,
-            paid: t.paid,
-            incurred: t.incurred,
-            incurred_capped: t.incurred_capped,
-            mean_report_lag_days: (m.reported_claims > 0)
-                .then(|| Fixed2(m.report_lag_days as f64 / m.reported_claims as f64)),
-            hours: t.hours.map(Fixed2),
-            headcount: t.headcount_months.map(Fixed2),
-            payroll: t.payroll,
-            trir: f4(r.trir),
-            dart: f4(r.dart),
-            ltir: f4(r.ltir),
-            severity_rate: f4(r.severity_rate),
-            claim_frequency: f4(r.claim_frequency),
-            incurred_per_200k_hours: f4(r.incurred_per_base),
-            loss_rate_per_100_payroll: f4(r.loss_rate),
-            loss_rate_capped_per_100_payroll: f4(r.loss_rate_capped),
-            t12_months_with_hours: t12.exposed_months,
-            t12_recordable_cases: t12.all.recordable(),
-            t12_incurred: t12.all.incurred,
-            t12_hours: t12.exposed.hours.map(Fixed2),
-            t12_trir: f4(r12.trir),
-            t12_dart: f4(r12.dart),
-            t12_ltir: f4(r12.ltir),
-            t12_severity_rate: f4(r12.severity_rate),
-            t12_claim_frequency: f4(r12.claim_frequency),
-            t12_incurred_per_200k_hours: f4(r12.incurred_per_base),
-            t12_loss_rate_per_100_payroll: f4(r12.loss_rate),
-            t12_loss_rate_capped_per_100_payroll: f4(r12.loss_rate_capped),
+/// Warnings worth a risk manager's attention: ignored columns, missing
+/// exposure, department-months with activity but no hours.
+pub fn warnings(files: &[FileReport], panel: &Panel) -> Vec<String> {
+    let mut out = Vec::new();
+    for f in files {
+        if !f.unknown_columns.is_empty() {
+            out.push(format!("{}: ignored unknown column(s): {}", f.file_name(), f.unknown_columns.join(", ")));
         }
     }
-}
-
-/// One line of `mix.csv`.
-#[derive(Debug, Clone, Serialize)]
-pub struct MixRow {
-    pub department: String,
-    pub kind: CodeKind,
-    pub code: u16,
-    pub name: String,
-    pub category: String,
-    pub cases_t12: u32,
-    pub share_t12: Option<Fixed4>,
-    pub city_share_t12: Option<Fixed4>,
-    pub cases_all: u32,
-    pub share_all: Option<Fixed4>,
+    if !panel.has_exposure {
+        out.push("no exposure.csv: rates (TRIR, DART, ...) are not computed; counts only".to_string());
+    }
+    if !panel.unexposed_activity.is_empty() {
+        let examples: Vec<String> = panel.unexposed_activity.iter().take(5).map(|(d, m)| format!("{d} {m}")).collect();
+        out.push(format!(
+            "{} department-month(s) have injuries or claims but no hours in exposure.csv; their rates are empty (e.g. {})",
+            panel.unexposed_activity.len(),
+            examples.join(", ")
+        ));
+    }
+    out
 }

@@ -1,4 +1,4 @@
-//! The record types of the data contract (`../shared/spec/data-contract.md`)
+//! The record types of the data contract (`docs/data-contract.md`)
 //! and the parsing of its scalar values: dates, months, money, booleans,
 //! enums and codes.
 //!
@@ -107,6 +107,12 @@ impl FromStr for ClaimStatus {
 pub struct Month(i32);
 
 impl Month {
+    /// (sin, cos) of the month's angle 2π(month − 1)/12: the yearly season.
+    pub fn season(self) -> (f64, f64) {
+        let angle = std::f64::consts::TAU * f64::from(self.month() - 1) / 12.0;
+        (angle.sin(), angle.cos())
+    }
+
     /// `month` is 1-based; `None` when it is not 1..=12.
     pub fn new(year: i32, month: u32) -> Option<Month> {
         (1..=12).contains(&month).then(|| Month(year * 12 + month as i32 - 1))

@@ -7,9 +7,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use riskrank::import::{ImportSummary, Source, import};
+
+mod common;
+
+use common::real;
 
 const INJURY_COLUMNS: [&str; 10] = [
     "case_id",
@@ -43,17 +47,6 @@ const CLAIM_COLUMNS: [&str; 17] = [
     "body_part_code",
     "job_class",
 ];
-
-/// The real file, or `None` (with a notice) when the shared data folder is absent.
-fn real(relative: &str) -> Option<PathBuf> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/real").join(relative);
-    if path.is_file() {
-        Some(path)
-    } else {
-        eprintln!("notice: {} not found, skipping", path.display());
-        None
-    }
-}
 
 struct Csv {
     headers: Vec<String>,

@@ -6,20 +6,21 @@
 
 use std::path::Path;
 
+use riskrank::export::{Exporter, model_file, truth};
 use riskrank::generate::{self, GenerateParams};
 use riskrank::ingest::{self, LoadOptions};
+use riskrank::model::TrainOptions;
 use riskrank::model::backtest::{self, BacktestParams, Truth};
-use riskrank::model::file::ModelFile;
 use riskrank::model::frequency::TrainParams;
 use riskrank::model::structural::Structural;
-use riskrank::model::{self, TrainOptions};
 use riskrank::panel::{Panel, PanelBuilder};
+use riskrank::pipeline;
 
 fn city(seed: u64, dir: &Path) -> (Panel, Option<Truth>) {
     let params = GenerateParams { seed, departments: 40, years: 6, ..GenerateParams::default() };
     generate::write(&params, dir).expect("generate");
     let loaded = ingest::load(dir, &LoadOptions::new(None), PanelBuilder::default()).expect("load");
-    (Panel::build(&loaded, None), Truth::load(dir).expect("truth"))
+    (Panel::build(&loaded, None), truth::read_in(dir).expect("truth"))
 }
 
 #[test]
@@ -136,7 +137,7 @@ fn sample() -> std::path::PathBuf {
 fn backtest_intervals_cover_and_the_model_beats_the_baselines() {
     let loaded = ingest::load(&sample(), &LoadOptions::new(None), PanelBuilder::default()).unwrap();
     let panel = Panel::build(&loaded, None);
-    let truth = Truth::load(&sample()).unwrap();
+    let truth = truth::read_in(&sample()).unwrap();
     let params = BacktestParams { origins: 12, ..BacktestParams::default() };
     let report = backtest::run(&panel, truth.as_ref(), &params, &|| {}).unwrap();
     for h in [1, 3] {
@@ -155,14 +156,14 @@ fn backtest_intervals_cover_and_the_model_beats_the_baselines() {
 #[test]
 fn the_committed_default_model_is_reproduced_byte_for_byte() {
     let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/default.json");
-    let (file, _) = model::train_folder(&sample(), &TrainOptions::default(), &|| {}).unwrap();
-    let bytes = file.to_json().unwrap();
+    let (file, _) = pipeline::train::train(&sample(), None, &TrainOptions::default(), &|| {}).unwrap();
+    let bytes = file.serialize().unwrap();
     assert_eq!(
         std::fs::read(&committed).unwrap(),
         bytes,
         "models/default.json differs from a retrain: run `cargo run --release -- train` and commit it"
     );
-    assert_eq!(ModelFile::load(&committed).unwrap(), file);
+    assert_eq!(model_file::load(&committed).unwrap().file, file);
 }
 
 #[test]
@@ -170,7 +171,7 @@ fn broken_model_files_are_clear_errors() {
     let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/default.json");
     let text = std::fs::read_to_string(&committed).unwrap();
     let p = Path::new("m.json");
-    let err = |s: &str| ModelFile::from_slice(p, s.as_bytes()).unwrap_err().to_string();
+    let err = |s: &str| model_file::parse(p, s.as_bytes()).unwrap_err().to_string();
     assert!(err(&text[..text.len() / 2]).contains("corrupt or truncated"));
     assert!(err(&text.replace("\"format_version\": 2", "\"format_version\": 99")).contains("version 99"));
     assert!(err(&text.replace("\"riskrank-model\"", "\"other\"")).contains("not a riskrank model file"));

@@ -2,54 +2,23 @@
 //! is written, the PDFs read right, no personal data leaks, two runs give
 //! the same bytes, and a failed run leaves the previous folder untouched.
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command as Process;
 
-use assert_cmd::Command;
 use predicates::str::contains;
 
-fn riskrank() -> Command {
-    let mut cmd = Command::cargo_bin("riskrank").expect("binary built");
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
-    cmd
-}
+mod common;
 
-fn sample() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("data-samples")
-}
+use common::{REAL_SETS, files_under, pdf_text, real, riskrank, sample};
 
 fn run_into(out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
     riskrank().arg("run").arg("--data").arg(sample()).arg("--out").arg(out).args(extra).assert()
 }
 
-/// Every file under `root`, by relative path.
-fn files_under(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                out.insert(path.strip_prefix(root).unwrap().to_path_buf(), fs::read(&path).unwrap());
-            }
-        }
-    }
-    out
-}
-
 fn departments() -> Vec<(String, String)> {
     let mut r = csv::Reader::from_path(sample().join("departments.csv")).unwrap();
     r.records().map(|x| x.unwrap()).map(|x| (x[0].to_string(), x[1].to_string())).collect()
-}
-
-/// `pdftotext` output, or `None` (with a notice) when poppler is not installed.
-fn pdf_text(path: &Path) -> Option<String> {
-    let out = Process::new("pdftotext").args(["-layout"]).arg(path).arg("-").output().ok()?;
-    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 fn pdf_pages(path: &Path) -> Option<u32> {
@@ -222,18 +191,8 @@ fn rank_then_report_and_rank_changes() {
 /// trained on the data. A clone without `../shared` prints a notice and skips.
 #[test]
 fn the_run_works_on_every_imported_real_dataset() {
-    let real = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/real");
-    let sets = [
-        ("osha-severe", "osha_severe_injury_construction_utilities/osha_severe_injuries.csv"),
-        ("cax-claims", "cax_wc_claims_public_test/CAX_Comp_Claims_Public_Test_no_Dependent.csv"),
-        ("actuarial-loss", "kaggle_actuarial_loss_wc/train.csv"),
-    ];
-    for (source, file) in sets {
-        let input = real.join(file);
-        if !input.exists() {
-            eprintln!("notice: {} not found (no ../shared here); skipping {source}", input.display());
-            continue;
-        }
+    for (source, file) in REAL_SETS {
+        let Some(input) = real(file) else { continue };
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().join("data");
         riskrank().args(["import", source]).arg(&input).arg("--out").arg(&data).assert().success();

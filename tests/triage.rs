@@ -3,7 +3,7 @@
 //! `../shared/data/real/` (skipped with a notice when that folder is
 //! absent). The figures are printed (`cargo test --test triage -- --nocapture`).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use riskrank::generate::{self, GenerateParams};
 use riskrank::import::{Source, import};
@@ -13,6 +13,10 @@ use riskrank::model::triage::{
     evaluate, train,
 };
 use riskrank::schema::{Cents, Month};
+
+mod common;
+
+use common::real;
 
 fn generated() -> (tempfile::TempDir, TriageData) {
     let params =
@@ -87,16 +91,6 @@ fn training_is_deterministic_and_the_model_round_trips() {
     let unseen = ClaimFeatures { cause_code: Some(999), job_class: Some("Astronaut"), ..ClaimFeatures::default() };
     let scores = model.predict(&[unseen]);
     assert!(scores.logistic[0] > 0.0 && scores.logistic[0] < 1.0 && scores.tree[0] > 0.0);
-}
-
-fn real(relative: &str) -> Option<PathBuf> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/real").join(relative);
-    if path.is_file() {
-        Some(path)
-    } else {
-        eprintln!("notice: {} not found, skipping", path.display());
-        None
-    }
 }
 
 /// The real actuarial-loss claims: severe = ultimate incurred above $25,000

@@ -2,16 +2,15 @@
 //! per-file account, quarantine against the generator's injected bad rows,
 //! determinism, privacy and failure without partial output.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use predicates::str::contains;
 
-fn riskrank() -> Command {
-    Command::cargo_bin("riskrank").expect("binary built")
-}
+mod common;
+
+use common::{REAL_SETS, files_under, real, riskrank};
 
 fn generate(out: &Path, extra: &[&str]) {
     riskrank()
@@ -78,23 +77,6 @@ fn the_bundled_sample_validates_with_its_bad_rows_quarantined() {
     assert_eq!(quarantined(&dir.path().join("2025-12")), injected(&data));
 }
 
-fn files_under(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                out.push((path.strip_prefix(root).unwrap().to_path_buf(), fs::read(&path).unwrap()));
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
 #[test]
 fn same_seed_gives_identical_data_and_panel() {
     let dir = tempfile::tempdir().unwrap();
@@ -110,8 +92,9 @@ fn same_seed_gives_identical_data_and_panel() {
     assert!(fa.iter().any(|(p, _)| p.ends_with("panel.csv")));
     assert_eq!(fa, files_under(&oa2), "same folder twice: every byte alike");
     // From the other (identical) folder only validation.json differs: it names the input paths.
-    let without_account = |files: Vec<(PathBuf, Vec<u8>)>| -> Vec<(PathBuf, Vec<u8>)> {
-        files.into_iter().filter(|(p, _)| !p.ends_with("validation.json")).collect()
+    let without_account = |mut files: BTreeMap<PathBuf, Vec<u8>>| {
+        files.retain(|p, _| !p.ends_with("validation.json"));
+        files
     };
     assert_eq!(without_account(fa), without_account(files_under(&ob)));
 }
@@ -145,18 +128,8 @@ fn personal_data_never_reaches_an_output() {
 /// clone without `../shared` prints a notice and skips.
 #[test]
 fn validate_runs_on_every_imported_real_dataset() {
-    let real = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/real");
-    let sets = [
-        ("osha-severe", "osha_severe_injury_construction_utilities/osha_severe_injuries.csv"),
-        ("cax-claims", "cax_wc_claims_public_test/CAX_Comp_Claims_Public_Test_no_Dependent.csv"),
-        ("actuarial-loss", "kaggle_actuarial_loss_wc/train.csv"),
-    ];
-    for (source, file) in sets {
-        let input = real.join(file);
-        if !input.exists() {
-            eprintln!("notice: {} not found (no ../shared here); skipping {source}", input.display());
-            continue;
-        }
+    for (source, file) in REAL_SETS {
+        let Some(input) = real(file) else { continue };
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().join("data");
         riskrank().args(["import", source]).arg(&input).arg("--out").arg(&data).assert().success();

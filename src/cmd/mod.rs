@@ -1,8 +1,15 @@
 //! The command-line interface: one file per subcommand, each with an
-//! `Args` struct and a `run` function. Library errors get file-level
-//! context here (`anyhow`), nowhere else.
+//! `Args` struct and a `run` function that calls one `pipeline` job and
+//! prints its outcome. Library errors get file-level context here
+//! (`anyhow`), nowhere else. The arguments every data command shares are
+//! [`DataArgs`]; the default paths are the constants below; the tables
+//! printed are in `tables`.
+
+use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
+
+use riskrank::schema::Month;
 
 pub mod backtest;
 pub mod generate;
@@ -10,8 +17,16 @@ pub mod import;
 pub mod models;
 mod progress;
 pub mod run;
+mod tables;
 pub mod train;
 pub mod validate;
+
+/// The data folder commands read when none is given: the bundled sample.
+pub const DEFAULT_DATA: &str = "data-samples";
+/// The model file the monthly run tries first, and `train` writes.
+pub const DEFAULT_MODEL: &str = "models/default.json";
+/// Where month folders are written.
+pub const DEFAULT_OUT: &str = "reports";
 
 /// Workplace-safety risk analytics: load injury, claims and exposure
 /// records, validate them, and build the department-month panel.
@@ -20,6 +35,19 @@ pub mod validate;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// The data folder and the month it is read as of, shared by every
+/// command that reads one.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DataArgs {
+    /// The data folder (injuries.csv, claims.csv, exposure.csv, departments.csv; each may be .csv.gz).
+    #[arg(long, default_value = DEFAULT_DATA)]
+    pub data: PathBuf,
+    /// The month the data is as of (YYYY-MM): later dates are quarantined and the panel ends there.
+    /// Default: dates may not be after today, and the panel ends at the latest month in the data.
+    #[arg(long, value_name = "YYYY-MM")]
+    pub as_of: Option<Month>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -45,10 +73,11 @@ pub enum Command {
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
+    use riskrank::pipeline::run::Mode;
     match cli.command {
-        Command::Run(args) => run::run(args, riskrank::run::Mode::Full),
-        Command::Rank(args) => run::run(args, riskrank::run::Mode::RankingOnly),
-        Command::Report(args) => run::run(args, riskrank::run::Mode::ReportsOnly),
+        Command::Run(args) => run::run(args, Mode::Full),
+        Command::Rank(args) => run::run(args, Mode::RankingOnly),
+        Command::Report(args) => run::run(args, Mode::ReportsOnly),
         Command::Validate(args) => validate::run(args),
         Command::Generate(args) => generate::run(args),
         Command::Import(args) => import::run(args),

@@ -2,9 +2,7 @@
 
 use std::path::PathBuf;
 
-use anyhow::Context as _;
-
-use riskrank::model::file::ModelFile;
+use riskrank::export::model_file;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -25,7 +23,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 }
 
 fn show(path: &std::path::Path) -> anyhow::Result<()> {
-    let m = ModelFile::load(path).with_context(|| format!("cannot use {}", path.display()))?;
+    let m = model_file::load(path)?.file;
     println!("{}: {} v{} (riskrank {})", path.display(), m.format, m.format_version, m.riskrank_version);
     println!(
         "training window: panel from {}, origins {} to {}; {} rows; {}",
@@ -66,7 +64,7 @@ fn show(path: &std::path::Path) -> anyhow::Result<()> {
         }
     }
     if let Some(bt) = &m.backtest {
-        super::backtest::print_table(bt);
+        super::tables::print_backtest(bt);
     }
     Ok(())
 }

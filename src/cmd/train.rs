@@ -6,21 +6,20 @@ use std::time::Instant;
 
 use anyhow::Context as _;
 
+use riskrank::export::model_file;
+use riskrank::model::TrainOptions;
 use riskrank::model::backtest::BacktestParams;
 use riskrank::model::frequency::TrainParams;
-use riskrank::model::{self, TrainOptions};
-use riskrank::schema::Month;
+use riskrank::pipeline::train;
+
+use super::{DEFAULT_MODEL, DataArgs};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The data folder.
-    #[arg(long, default_value = "data-samples")]
-    pub data: PathBuf,
-    /// Train on data up to this month (YYYY-MM); default: the latest month in the data.
-    #[arg(long, value_name = "YYYY-MM")]
-    pub as_of: Option<Month>,
+    #[command(flatten)]
+    pub data: DataArgs,
     /// Where to write the model file.
-    #[arg(long, default_value = "models/default.json")]
+    #[arg(long, default_value = DEFAULT_MODEL)]
     pub out: PathBuf,
     /// Origin months in the training set.
     #[arg(long, default_value_t = TrainParams::default().origins)]
@@ -35,14 +34,14 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<()> {
     let params = TrainParams { origins: args.origins, ridge: args.ridge, ..TrainParams::default() };
-    let options =
-        TrainOptions { as_of: args.as_of, params, backtest: (!args.no_backtest).then(BacktestParams::default) };
+    let options = TrainOptions { params, backtest: (!args.no_backtest).then(BacktestParams::default) };
     let start = Instant::now();
     let bar = super::progress::bar(0, "backtest");
-    let (file, panel) = model::train_folder(&args.data, &options, &|| bar.inc(1))
-        .with_context(|| format!("cannot train on {}", args.data.display()))?;
+    let DataArgs { data, as_of } = &args.data;
+    let (file, panel) = train::train(data, *as_of, &options, &|| bar.inc(1))
+        .with_context(|| format!("cannot train on {}", data.display()))?;
     bar.finish_and_clear();
-    file.save(&args.out).with_context(|| format!("cannot write {}", args.out.display()))?;
+    model_file::save(&file, &args.out)?;
     println!(
         "trained on {} departments, {} to {} ({} training rows) in {:.2} s",
         panel.departments.len(),
@@ -52,7 +51,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         start.elapsed().as_secs_f64()
     );
     if let Some(report) = &file.backtest {
-        super::backtest::print_table(report);
+        super::tables::print_backtest(report);
     }
     println!("wrote {}", args.out.display());
     Ok(())

@@ -27,6 +27,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 use serde::{Deserialize, Serialize};
 
+use crate::digest::HashingReader;
 use crate::schema::{ClaimRecord, Department, ExposureRecord, InjuryRecord, Month};
 pub use rows::DAYS_CAP;
 use rows::{ColumnMap, Context, Rejection, Row, RowSpec};
@@ -198,6 +199,9 @@ pub struct FileReport {
     /// The header as it was in the file, for writing quarantined rows back.
     #[serde(skip)]
     pub header: Vec<String>,
+    /// SHA-256 of the file's bytes, taken while reading it.
+    #[serde(skip)]
+    pub sha256: String,
 }
 
 impl FileReport {
@@ -251,7 +255,7 @@ impl<S> Loaded<S> {
 /// A data folder or file that cannot be read at all. Each names the file.
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
-    #[error("{}: cannot read: {source}", path.display())]
+    #[error("{}: cannot read", path.display())]
     Io { path: PathBuf, source: io::Error },
     #[error("{}: no injuries.csv or claims.csv (nor .csv.gz): nothing to analyse", dir.display())]
     NoData { dir: PathBuf },
@@ -363,9 +367,36 @@ impl RecordSink for DepartmentList {
     }
 }
 
-fn open(path: &Path) -> Result<Box<dyn Read + Send>, IngestError> {
+/// An input file being read, hashed as it is read (the compressed bytes
+/// of a `.gz`), so each file is opened and read exactly once.
+enum Source {
+    Plain(HashingReader<File>),
+    Gzip(flate2::read::MultiGzDecoder<HashingReader<File>>),
+}
+
+impl Read for Source {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Source::Plain(r) => r.read(buf),
+            Source::Gzip(r) => r.read(buf),
+        }
+    }
+}
+
+impl Source {
+    /// The SHA-256 of the whole file.
+    fn finish(self) -> io::Result<String> {
+        match self {
+            Source::Plain(r) => r.finish(),
+            Source::Gzip(r) => r.into_inner().finish(),
+        }
+    }
+}
+
+fn open(path: &Path) -> Result<Source, IngestError> {
     let file = File::open(path).map_err(|source| IngestError::Io { path: path.to_path_buf(), source })?;
-    Ok(if is_gzip(path) { Box::new(flate2::read::MultiGzDecoder::new(file)) } else { Box::new(file) })
+    let file = HashingReader::new(file);
+    Ok(if is_gzip(path) { Source::Gzip(flate2::read::MultiGzDecoder::new(file)) } else { Source::Plain(file) })
 }
 
 fn is_gzip(path: &Path) -> bool {
@@ -395,7 +426,7 @@ fn read_file<S: RowSpec, K: RecordSink>(
     let io_err = |source: io::Error| IngestError::Io { path: path.to_path_buf(), source };
     std::thread::scope(|scope| {
         let (tx, rx) = mpsc::sync_channel(2);
-        scope.spawn(move || {
+        let scanning = scope.spawn(move || {
             let mut scanner = scan::Scanner::new(reader);
             loop {
                 let next = scanner.next_chunk();
@@ -404,6 +435,7 @@ fn read_file<S: RowSpec, K: RecordSink>(
                     break;
                 }
             }
+            scanner.into_inner()
         });
         let mut file: Option<(FileState, FileReport)> = None;
         let mut quarantine = Vec::new();
@@ -421,7 +453,8 @@ fn read_file<S: RowSpec, K: RecordSink>(
             settle::<S>(&mut batches, &chunk, state, report, &mut quarantine);
             deliver_all::<S, K>(&batches, sink, deliver);
         }
-        let (_, report) = file.ok_or_else(|| IngestError::Empty { path: path.to_path_buf() })?;
+        let (_, mut report) = file.ok_or_else(|| IngestError::Empty { path: path.to_path_buf() })?;
+        report.sha256 = join(scanning).finish().map_err(io_err)?;
         Ok(FileOutcome { report, quarantine })
     })
 }
@@ -543,6 +576,7 @@ fn read_header<S: RowSpec>(path: &Path, bytes: &[u8], line: u64) -> Result<(Colu
         reasons: BTreeMap::new(),
         unknown_columns,
         header,
+        sha256: String::new(),
     };
     Ok((map, report))
 }
@@ -610,26 +644,6 @@ fn validate_record<'c, S: RowSpec>(
         }
     };
     out.push(RowOutcome { line: rec.line, start: rec.start, end: rec.end, result });
-}
-
-/// The bytes of `quarantine/<file>.csv`: `line`, `column`, `reason` and
-/// `detail`, then the rejected row's own fields as they were (a ragged row
-/// stays ragged), personal data redacted.
-pub fn quarantine_csv<'q>(
-    header: &[String],
-    rows: impl IntoIterator<Item = &'q QuarantinedRow>,
-) -> Result<Vec<u8>, csv::Error> {
-    let mut w = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
-    let mut head = vec!["line", "column", "reason", "detail"];
-    head.extend(header.iter().map(String::as_str));
-    w.write_record(&head)?;
-    for q in rows {
-        let line = q.line.to_string();
-        let mut rec = vec![line.as_str(), q.column.as_str(), q.reason.as_str(), q.detail.as_str()];
-        rec.extend(q.fields.iter().map(String::as_str));
-        w.write_record(&rec)?;
-    }
-    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
 
 #[cfg(test)]

@@ -72,6 +72,11 @@ impl<R: Read> Scanner<R> {
         }
     }
 
+    /// The stream, once scanned.
+    pub fn into_inner(self) -> R {
+        self.src
+    }
+
     /// The next chunk, or `None` at the end of the stream. Blank lines are
     /// skipped (they are not rows) but still counted in line numbers.
     pub fn next_chunk(&mut self) -> io::Result<Option<RawChunk>> {

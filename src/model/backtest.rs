@@ -6,7 +6,6 @@
 //! expected counts. Folds are independent and run in parallel.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -14,8 +13,8 @@ use serde::{Deserialize, Serialize};
 use super::frequency::{self, RiskModel, TrainParams};
 use super::glm::GlmError;
 use super::plain::PlainGlm;
-use crate::features::FeatureRow;
 use crate::metrics::mean_poisson_deviance;
+use crate::model::features::FeatureRow;
 use crate::panel::Panel;
 use crate::schema::Month;
 
@@ -34,32 +33,16 @@ impl Default for BacktestParams {
     }
 }
 
-/// The generator's `truth.csv`: expected recordable cases per department-month.
+/// The generator's truth (`truth.csv`, read by `export::truth`): expected recordable cases per department-month.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Truth {
     expected: BTreeMap<(String, Month), f64>,
 }
 
-#[derive(Debug, Deserialize)]
-struct TruthRow {
-    department: String,
-    month: Month,
-    expected_recordable: f64,
-}
-
 impl Truth {
-    /// Reads `truth.csv` from a data folder; `None` when there is none.
-    pub fn load(dir: &Path) -> Result<Option<Truth>, csv::Error> {
-        let path = dir.join("truth.csv");
-        if !path.exists() {
-            return Ok(None);
-        }
-        let mut expected = BTreeMap::new();
-        for row in csv::Reader::from_path(&path)?.deserialize::<TruthRow>() {
-            let row = row?;
-            expected.insert((row.department, row.month), row.expected_recordable);
-        }
-        Ok(Some(Truth { expected }))
+    /// From (department, month) → expected recordable cases.
+    pub fn new(expected: BTreeMap<(String, Month), f64>) -> Self {
+        Truth { expected }
     }
 
     pub fn get(&self, department: &str, month: Month) -> Option<f64> {
@@ -258,7 +241,7 @@ fn score_origin(
     panel: &Panel,
     truth: Option<&Truth>,
     params: &BacktestParams,
-    bank: &[crate::features::Features],
+    bank: &[crate::model::features::Features],
     origin: Month,
 ) -> Result<Vec<Scored>, GlmError> {
     let rows = frequency::training_rows(bank, origin, &params.train);

@@ -1,6 +1,6 @@
 //! The frequency model (recordable cases per department-month) and the
 //! cost model (incurred per department-month): pooled GLMs with log link on
-//! the features of [`crate::features`], hours as a true offset, fitted by
+//! the features of [`crate::model::features`], hours as a true offset, fitted by
 //! the IRLS of [`super::glm`]. The frequency model adds an experience
 //! credibility step (each department's actual-to-expected ratio, blended
 //! by Bühlmann-Straub) and a negative-binomial dispersion for intervals.
@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::credibility::{self, Unit};
 use super::glm::{Family, Glm, GlmError, GlmParams};
-use crate::features::{self, FeatureRow, Features, TargetHours};
+use crate::model::features::{self, FeatureRow, Features, TargetHours};
 use crate::panel::Panel;
 use crate::schema::Month;
 

@@ -16,7 +16,7 @@
 //! and extrapolating it under-predicts every month ahead.
 //!
 //! It is the backbone feature of the pooled frequency model
-//! (`log_structural_rate` in [`crate::features`]): the pooled model then
+//! (`log_structural_rate` in [`crate::model::features`]): the pooled model then
 //! only learns corrections from the trailing windows, mix and claims.
 
 use ndarray::{Array1, Array2};
@@ -125,7 +125,7 @@ impl Structural {
     /// The non-zero entries of a department-month's design row.
     fn row(&self, n: usize, d: usize, m: Month) -> Vec<(usize, f64)> {
         let years = f64::from(m.since(self.origin)) / 12.0;
-        let (sin, cos) = crate::features::season(m);
+        let (sin, cos) = m.season();
         let g = 2 * n + 2 * self.dept_group[d];
         let common = 2 * n + 2 * self.groups.len();
         let mut v = vec![(d, 1.0), (n + d, years * TREND_SCALE), (g, sin), (g + 1, cos), (common, years)];
@@ -157,7 +157,7 @@ impl Structural {
             let offset: Array1<f64> = own
                 .iter()
                 .map(|c| {
-                    let (sin, cos) = crate::features::season(c.month);
+                    let (sin, cos) = c.month.season();
                     c.offset + bs * sin + bc * cos
                 })
                 .collect();

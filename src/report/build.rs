@@ -169,7 +169,7 @@ fn department(i: &Inputs<'_>, d: usize, row: &RankingRow, city_mix: &CodeMix) ->
         row: row.clone(),
         history: history(panel, d, as_of),
         mix: mix(panel, d, from12, as_of, city_mix),
-        drivers: rank::drivers(panel, d, as_of, 5),
+        drivers: rank::drivers::drivers(panel, d, as_of, 5),
         open_claims: t12.all.open_claims,
         incurred_t12: t12.all.incurred,
         cases: cases(i, &panel.departments[d].code),

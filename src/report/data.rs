@@ -9,74 +9,8 @@
 
 use serde::Serialize;
 
+pub use crate::rank::{Ranking, RankingRow, RiskTier, TIER_RULE};
 use crate::schema::{Cents, Month, OshaClass};
-
-/// The tier a department falls in (see [`TIER_RULE`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RiskTier {
-    High,
-    Elevated,
-    Moderate,
-    Low,
-}
-
-impl RiskTier {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RiskTier::High => "high",
-            RiskTier::Elevated => "elevated",
-            RiskTier::Moderate => "moderate",
-            RiskTier::Low => "low",
-        }
-    }
-}
-
-/// The tier rule, printed in the reports themselves.
-pub const TIER_RULE: &str = "high: the lower end of the 90% interval of the predicted rate is above 1.25 × the city-wide \
-predicted rate; elevated: the predicted rate is above the city's; moderate: between 0.75 × and 1 × the city's; \
-low: below 0.75 × the city's. Without hours worked the same rule applies to predicted cases per department against \
-the city's mean.";
-
-/// One line of `ranking.csv` (the data contract's columns, in order).
-#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
-pub struct RankingRow {
-    pub rank: u32,
-    pub department: String,
-    pub name: String,
-    pub group: Option<String>,
-    pub risk_tier: RiskTier,
-    /// Totals over the horizon (the N months after the as-of month).
-    pub predicted_cases: f64,
-    pub predicted_cases_low: u64,
-    pub predicted_cases_high: u64,
-    /// Recordables per 200,000 h over the horizon; `None` without hours.
-    pub predicted_rate: Option<f64>,
-    pub predicted_incurred: f64,
-    pub trailing12_trir: Option<f64>,
-    pub trailing12_dart: Option<f64>,
-    pub trailing12_incurred: Cents,
-    /// Trailing-12 recordables over what the model expected for them.
-    pub actual_to_expected: Option<f64>,
-    /// Places moved up (+) or down (−) since the previous run; `None` when none.
-    pub rank_change: Option<i64>,
-    pub cost_rank: u32,
-    pub credibility_z: f64,
-    pub top_driver: String,
-}
-
-/// The whole ranking.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Ranking {
-    pub as_of: Month,
-    pub horizon: u32,
-    /// Whether rates exist (exposure given); otherwise ranked by predicted cases.
-    pub rated: bool,
-    /// City-wide predicted rate over the horizon (or mean predicted cases per
-    /// department without hours): the tiers' yardstick.
-    pub city_predicted: f64,
-    pub rows: Vec<RankingRow>,
-}
 
 /// Data coverage for the cover page.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -130,15 +130,9 @@ pub fn at(panel: &Panel, origin: Month, horizons: &[u32], hours: TargetHours) ->
     Ok(Features { rated: panel.has_exposure, rows })
 }
 
-/// (sin, cos) of the month's angle 2π(month − 1)/12: the yearly season.
-pub fn season(m: Month) -> (f64, f64) {
-    let angle = std::f64::consts::TAU * f64::from(m.month() - 1) / 12.0;
-    (angle.sin(), angle.cos())
-}
-
 fn row_values(s: &OriginState, log_structural: f64, origin: Month, target: Month, horizon: u32) -> Vec<f64> {
-    let (ts, tc) = season(target);
-    let (os, oc) = season(origin);
+    let (ts, tc) = target.season();
+    let (os, oc) = origin.season();
     let is = |g: &str| f64::from(u8::from(s.group.as_deref() == Some(g)));
     let (field, office) = (is("field_operations"), is("office"));
     // The 12-month window's centre lies 5.5 months before the origin.

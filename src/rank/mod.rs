@@ -8,20 +8,86 @@
 //! hours in those 12 months (while others have hours) cannot be given a
 //! rate and is left out of the ranking, with a warning.
 
+pub mod drivers;
+
 use std::collections::BTreeMap;
-use std::path::Path;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-use crate::codes::{CodeKind, CodeTable};
-use crate::features::{self, FeatureRow, TargetHours};
 use crate::metrics::BASE_HOURS;
+use crate::model::features::{self, FeatureRow, TargetHours};
 use crate::model::file::ModelFile;
 use crate::model::frequency::{self, RiskModel};
 use crate::model::glm::GlmError;
-use crate::panel::{CodeMix, Panel};
-use crate::report::data::{Ranking, RankingRow, RiskTier};
-use crate::schema::Month;
+use crate::panel::Panel;
+use crate::schema::{Cents, Month};
+
+/// The tier a department falls in (see [`TIER_RULE`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RiskTier {
+    High,
+    Elevated,
+    Moderate,
+    Low,
+}
+
+impl RiskTier {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RiskTier::High => "high",
+            RiskTier::Elevated => "elevated",
+            RiskTier::Moderate => "moderate",
+            RiskTier::Low => "low",
+        }
+    }
+}
+
+/// The tier rule, printed in the reports themselves.
+pub const TIER_RULE: &str = "high: the lower end of the 90% interval of the predicted rate is above 1.25 × the city-wide \
+predicted rate; elevated: the predicted rate is above the city's; moderate: between 0.75 × and 1 × the city's; \
+low: below 0.75 × the city's. Without hours worked the same rule applies to predicted cases per department against \
+the city's mean.";
+
+/// One line of `ranking.csv` (the data contract's columns, in order).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RankingRow {
+    pub rank: u32,
+    pub department: String,
+    pub name: String,
+    pub group: Option<String>,
+    pub risk_tier: RiskTier,
+    /// Totals over the horizon (the N months after the as-of month).
+    pub predicted_cases: f64,
+    pub predicted_cases_low: u64,
+    pub predicted_cases_high: u64,
+    /// Recordables per 200,000 h over the horizon; `None` without hours.
+    pub predicted_rate: Option<f64>,
+    pub predicted_incurred: f64,
+    pub trailing12_trir: Option<f64>,
+    pub trailing12_dart: Option<f64>,
+    pub trailing12_incurred: Cents,
+    /// Trailing-12 recordables over what the model expected for them.
+    pub actual_to_expected: Option<f64>,
+    /// Places moved up (+) or down (−) since the previous run; `None` when none.
+    pub rank_change: Option<i64>,
+    pub cost_rank: u32,
+    pub credibility_z: f64,
+    pub top_driver: String,
+}
+
+/// The whole ranking.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Ranking {
+    pub as_of: Month,
+    pub horizon: u32,
+    /// Whether rates exist (exposure given); otherwise ranked by predicted cases.
+    pub rated: bool,
+    /// City-wide predicted rate over the horizon (or mean predicted cases per
+    /// department without hours): the tiers' yardstick.
+    pub city_predicted: f64,
+    pub rows: Vec<RankingRow>,
+}
 
 /// What to rank.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,20 +132,7 @@ pub fn rank(
     let cases = m.predict_cases(&rows, m.use_experience.then_some(factors.as_slice()));
     let incurred = m.predict_incurred(&rows);
 
-    let mut scores: BTreeMap<usize, Score> = BTreeMap::new();
-    for ((r, c), i) in rows.iter().zip(&cases).zip(&incurred) {
-        let s = scores.entry(r.department).or_insert(Score {
-            department: r.department,
-            cases: 0.0,
-            cases_sq: 0.0,
-            hours: panel.has_exposure.then_some(0.0),
-            incurred: 0.0,
-        });
-        s.cases += c;
-        s.cases_sq += c * c;
-        s.hours = s.hours.map(|h| h + r.hours.unwrap_or(0.0));
-        s.incurred += i;
-    }
+    let scores = scores(panel, &rows, &cases, &incurred);
     let unranked = (0..panel.departments.len())
         .filter(|d| !scores.contains_key(d))
         .map(|d| panel.departments[d].code.clone())
@@ -87,7 +140,7 @@ pub fn rank(
     let scores: Vec<Score> = scores.into_values().collect();
     let city = city_yardstick(&scores, panel.has_exposure);
     let a_to_e = actual_to_expected(panel, m, params.as_of, &factors)?;
-    let mix = MixContext::new(panel, params.as_of);
+    let mix = drivers::MixContext::new(panel, params.as_of);
 
     let mut rows_out: Vec<RankingRow> = scores
         .iter()
@@ -133,6 +186,26 @@ pub fn rank(
     })
 }
 
+/// Each department's predicted cases, hours and incurred summed over the
+/// horizon's feature rows, by department index.
+fn scores(panel: &Panel, rows: &[&FeatureRow], cases: &[f64], incurred: &[f64]) -> BTreeMap<usize, Score> {
+    let mut scores: BTreeMap<usize, Score> = BTreeMap::new();
+    for ((r, c), i) in rows.iter().zip(cases).zip(incurred) {
+        let s = scores.entry(r.department).or_insert(Score {
+            department: r.department,
+            cases: 0.0,
+            cases_sq: 0.0,
+            hours: panel.has_exposure.then_some(0.0),
+            incurred: 0.0,
+        });
+        s.cases += c;
+        s.cases_sq += c * c;
+        s.hours = s.hours.map(|h| h + r.hours.unwrap_or(0.0));
+        s.incurred += i;
+    }
+    scores
+}
+
 /// The city's predicted rate over the horizon (or, without hours, the mean
 /// department's predicted cases).
 fn city_yardstick(scores: &[Score], rated: bool) -> f64 {
@@ -152,7 +225,7 @@ fn total_interval(model: &RiskModel, s: &Score) -> (u64, u64) {
     frequency::count_interval(s.cases, alpha, 0.90)
 }
 
-/// The tier rule of [`crate::report::data::TIER_RULE`]: `value` is the
+/// The tier rule of [`TIER_RULE`]: `value` is the
 /// predicted rate (or cases), `low` its interval's lower end.
 pub fn tier(value: f64, low: f64, city: f64) -> RiskTier {
     if low > 1.25 * city {
@@ -205,87 +278,6 @@ fn actual_to_expected(
         exp[r.department] += e;
     }
     Ok((0..n).map(|d| (exp[d] > 0.0).then(|| actual[d] / exp[d])).collect())
-}
-
-/// The city's code mix over the 12 months to the as-of month, for drivers.
-struct MixContext {
-    from: Month,
-    to: Month,
-    city: CodeMix,
-}
-
-/// A code needs this many of the department's cases to be named a driver.
-const MIN_DRIVER_CASES: u32 = 3;
-
-impl MixContext {
-    fn new(panel: &Panel, as_of: Month) -> Self {
-        let from = as_of.plus(-11);
-        MixContext { from, to: as_of, city: panel.mix(None, from, as_of) }
-    }
-
-    /// The cause or body part whose share of the department's cases most
-    /// exceeds the city's, in plain words.
-    fn top_driver(&self, panel: &Panel, d: usize) -> String {
-        self.drivers(panel, d, 1).into_iter().next().unwrap_or_else(|| "no cause or body part stands out".to_string())
-    }
-
-    /// Up to `n` drivers, strongest first.
-    fn drivers(&self, panel: &Panel, d: usize, n: usize) -> Vec<String> {
-        let mix = panel.mix(Some(d), self.from, self.to);
-        let table = CodeTable::builtin();
-        let mut found: Vec<(f64, String)> = Vec::new();
-        for kind in [CodeKind::Cause, CodeKind::BodyPart] {
-            let total: u32 = mix.of(kind).values().sum();
-            let city_total: u32 = self.city.of(kind).values().sum();
-            if total == 0 || city_total == 0 {
-                continue;
-            }
-            for (code, &cases) in mix.of(kind) {
-                let share = f64::from(cases) / f64::from(total);
-                let city_share = f64::from(self.city.of(kind).get(code).copied().unwrap_or(0)) / f64::from(city_total);
-                if cases < MIN_DRIVER_CASES || city_share <= 0.0 || share <= city_share * 1.1 {
-                    continue;
-                }
-                let label = table.label(kind, *code);
-                let what = match kind {
-                    CodeKind::BodyPart => format!("{} injuries", label.to_lowercase()),
-                    _ => label.to_lowercase(),
-                };
-                let text = format!("{what}: {:.0}% of cases, {:.1}× the city share", share * 100.0, share / city_share);
-                found.push(((share - city_share) * f64::from(cases).sqrt(), text));
-            }
-        }
-        found.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-        found.into_iter().take(n).map(|(_, t)| t).collect()
-    }
-}
-
-/// Up to `n` plain-words drivers of a department (for its own report).
-pub fn drivers(panel: &Panel, d: usize, as_of: Month, n: usize) -> Vec<String> {
-    MixContext::new(panel, as_of).drivers(panel, d, n)
-}
-
-#[derive(Debug, Deserialize)]
-struct PreviousRow {
-    rank: u32,
-    department: String,
-}
-
-/// The ranks of the latest earlier run under `out` (`<out>/<month>/ranking.csv`
-/// with the greatest month ≤ `as_of`); empty when there is none or it
-/// cannot be read (a rank change is then simply not shown).
-pub fn previous_ranks(out: &Path, as_of: Month) -> BTreeMap<String, u32> {
-    let Ok(entries) = std::fs::read_dir(out) else { return BTreeMap::new() };
-    let latest = entries
-        .filter_map(Result::ok)
-        .filter_map(|e| e.file_name().to_str().and_then(|n| n.parse::<Month>().ok()))
-        .filter(|m| *m <= as_of && out.join(m.to_string()).join("ranking.csv").is_file())
-        .max();
-    let Some(month) = latest else { return BTreeMap::new() };
-    let Ok(mut reader) = csv::Reader::from_path(out.join(month.to_string()).join("ranking.csv")) else {
-        return BTreeMap::new();
-    };
-    reader.deserialize::<PreviousRow>().filter_map(Result::ok).map(|r| (r.department, r.rank)).collect()
 }
 
 #[cfg(test)]

@@ -1,0 +1,90 @@
+//! The tables the commands print: the per-file validation account, the
+//! ranking's top ten and the backtest metrics.
+
+use riskrank::ingest::FileReport;
+use riskrank::model::backtest::BacktestReport;
+use riskrank::rank::Ranking;
+
+/// One line per input file: read, accepted, quarantined, top reasons.
+pub fn print_validation(files: &[FileReport]) {
+    println!("{:<22} {:>10} {:>10} {:>12}  {:<5} top reasons", "file", "read", "accepted", "quarantined", "check");
+    for f in files {
+        let mut reasons: Vec<_> = f.reasons.iter().collect();
+        reasons.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        let top: Vec<String> = reasons.iter().take(3).map(|(r, n)| format!("{r} {n}")).collect();
+        let check = if f.balanced() { "ok" } else { "FAIL" };
+        println!(
+            "{:<22} {:>10} {:>10} {:>12}  {:<5} {}",
+            f.file_name(),
+            f.read,
+            f.accepted,
+            f.quarantined,
+            check,
+            top.join(", ")
+        );
+    }
+    println!("check: read = accepted + quarantined for every file");
+}
+
+/// The ten highest-ranked departments.
+pub fn print_ranking(r: &Ranking) {
+    let basis = if r.rated {
+        "predicted recordable rate per 200,000 h"
+    } else {
+        "predicted cases (no hours: rates unavailable)"
+    };
+    println!("\nranking for the {} months after {} by {basis}:", r.horizon, r.as_of);
+    for row in r.rows.iter().take(10) {
+        let value = row.predicted_rate.map_or(format!("{:.1} cases", row.predicted_cases), |v| format!("{v:.2}"));
+        println!("{:>3}. {:<28} {:>10}  {:<9} {}", row.rank, row.name, value, row.risk_tier.as_str(), row.top_driver);
+    }
+    if r.rows.len() > 10 {
+        println!("     … {} more in ranking.csv", r.rows.len() - 10);
+    }
+}
+
+fn num(v: f64) -> String {
+    if v.is_finite() { format!("{v:.4}") } else { "-".into() }
+}
+
+/// The metrics table, one line per horizon and predictor.
+pub fn print_backtest(report: &BacktestReport) {
+    println!(
+        "{:>3} {:<18} {:>6} {:>9} {:>9} {:>9} {:>9} {:>8} {:>8} {:>8} {:>6} {:>6} {:>6}",
+        "h",
+        "predictor",
+        "rows",
+        "deviance",
+        "skill_t12",
+        "skill_cty",
+        "skill_ly",
+        "mae",
+        "rho_obs",
+        "rho_true",
+        "top5",
+        "gini",
+        "cov90"
+    );
+    for m in &report.metrics {
+        println!(
+            "{:>3} {:<18} {:>6} {:>9} {:>9} {:>9} {:>9} {:>8} {:>8} {:>8} {:>6} {:>6} {:>6}",
+            m.horizon,
+            m.predictor,
+            m.rows,
+            num(m.mean_deviance),
+            num(m.skill_vs_trailing12),
+            num(m.skill_vs_city),
+            num(m.skill_vs_last_year),
+            num(m.mae),
+            num(m.spearman_observed),
+            m.spearman_truth.map_or("-".into(), num),
+            format!("{:.2}", m.top5_hit_rate),
+            format!("{:.3}", m.gini),
+            m.coverage_90.map_or("-".into(), |c| format!("{:.3}", c)),
+        );
+    }
+    println!(
+        "experience credibility lowers deviance: {}",
+        if report.credibility_helps { "yes (ranking uses it)" } else { "no" }
+    );
+}

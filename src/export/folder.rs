@@ -1,0 +1,208 @@
+//! The one way riskrank writes a folder of outputs: every file goes into a
+//! staging folder beside the final one, and publishing swaps the staging
+//! folder in. A run that fails at any point, or is killed, leaves the
+//! previous folder as it was and no half-written file under a final name;
+//! a staging folder that is dropped unpublished is removed.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use super::{ExportError, Exporter};
+use crate::digest;
+
+/// What of the folder's current content survives publishing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    /// The folder becomes exactly the staged files (a month's reports).
+    Nothing,
+    /// Files not staged again stay (validation outputs written beside a
+    /// month's reports, a data folder's other files).
+    Others,
+}
+
+/// A file written into the staging folder, as the manifest lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StagedFile {
+    /// Path inside the folder, `/`-separated.
+    pub path: String,
+    pub sha256: String,
+    pub bytes: usize,
+}
+
+/// A folder being written; see the module docs.
+#[derive(Debug)]
+pub struct StagedFolder {
+    target: PathBuf,
+    staging: PathBuf,
+    keep: Keep,
+    files: Vec<StagedFile>,
+    dropped: BTreeSet<String>,
+    published: bool,
+}
+
+impl StagedFolder {
+    /// Starts a folder that will replace `target` (its parent is created).
+    pub fn new(target: &Path, keep: Keep) -> Result<Self, ExportError> {
+        let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let write_error = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| ExportError::Write { path, source }
+        };
+        fs::create_dir_all(parent).map_err(write_error(parent))?;
+        let staging = parent.join(format!(".{}.staging-{}", file_name(target), std::process::id()));
+        let _ = fs::remove_dir_all(&staging);
+        fs::create_dir_all(&staging).map_err(write_error(&staging))?;
+        Ok(StagedFolder {
+            target: target.to_path_buf(),
+            staging,
+            keep,
+            files: Vec::new(),
+            dropped: BTreeSet::new(),
+            published: false,
+        })
+    }
+
+    /// The folder this one will replace.
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
+    /// Serialises a format and writes it at `path` inside the folder.
+    pub fn add(&mut self, path: &str, format: &dyn Exporter) -> Result<&StagedFile, ExportError> {
+        let bytes = format.serialize().map_err(|source| ExportError::Format { file: path.to_string(), source })?;
+        self.add_bytes(path, &bytes)
+    }
+
+    /// Writes bytes made elsewhere (rendered in parallel, say) at `path`.
+    pub fn add_bytes(&mut self, path: &str, bytes: &[u8]) -> Result<&StagedFile, ExportError> {
+        let full = self.staging.join(path);
+        let write_error = |source| ExportError::Write { path: self.target.join(path), source };
+        if let Some(parent) = full.parent() {
+            fs::create_dir_all(parent).map_err(write_error)?;
+        }
+        fs::write(&full, bytes).map_err(write_error)?;
+        self.files.retain(|f| f.path != path);
+        self.files.push(StagedFile { path: path.to_string(), sha256: digest::sha256_bytes(bytes), bytes: bytes.len() });
+        Ok(&self.files[self.files.len() - 1])
+    }
+
+    /// With [`Keep::Others`]: a file of the current folder not to carry over.
+    pub fn drop_existing(&mut self, path: &str) {
+        self.dropped.insert(path.to_string());
+    }
+
+    /// The files staged so far, in the order they were added.
+    pub fn files(&self) -> &[StagedFile] {
+        &self.files
+    }
+
+    /// Replaces the target folder with the staged one.
+    pub fn publish(mut self) -> Result<(), ExportError> {
+        if self.keep == Keep::Others && self.target.is_dir() {
+            self.carry_over().map_err(|source| ExportError::Write { path: self.target.clone(), source })?;
+        }
+        swap_in(&self.staging, &self.target)?;
+        self.published = true;
+        Ok(())
+    }
+
+    /// Links (or copies) the current folder's other files into the staging
+    /// folder, so the swap keeps them.
+    fn carry_over(&self) -> io::Result<()> {
+        let staged: BTreeSet<&str> = self.files.iter().map(|f| f.path.as_str()).collect();
+        let mut stack = vec![PathBuf::new()];
+        while let Some(rel) = stack.pop() {
+            for entry in fs::read_dir(self.target.join(&rel))? {
+                let entry = entry?;
+                let rel_path = rel.join(entry.file_name());
+                let key = rel_path.to_string_lossy().replace('\\', "/");
+                if entry.file_type()?.is_dir() {
+                    stack.push(rel_path);
+                } else if !staged.contains(key.as_str()) && !self.dropped.contains(&key) {
+                    let to = self.staging.join(&rel_path);
+                    if let Some(parent) = to.parent() {
+                        fs::create_dir_all(parent)?;
+                    }
+                    if fs::hard_link(entry.path(), &to).is_err() {
+                        fs::copy(entry.path(), &to)?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Drop for StagedFolder {
+    fn drop(&mut self) {
+        if !self.published {
+            let _ = fs::remove_dir_all(&self.staging);
+        }
+    }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+/// Renames `staging` to `dir`, moving an existing `dir` aside first and
+/// back if the second rename fails.
+fn swap_in(staging: &Path, dir: &Path) -> Result<(), ExportError> {
+    let error = |source| ExportError::Write { path: dir.to_path_buf(), source };
+    if !dir.exists() {
+        return fs::rename(staging, dir).map_err(error);
+    }
+    let old = dir.with_file_name(format!(".{}.previous-{}", file_name(dir), std::process::id()));
+    let _ = fs::remove_dir_all(&old);
+    fs::rename(dir, &old).map_err(error)?;
+    if let Err(e) = fs::rename(staging, dir) {
+        let _ = fs::rename(&old, dir);
+        return Err(error(e));
+    }
+    let _ = fs::remove_dir_all(&old);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> =
+            fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn publish_replaces_the_folder_or_keeps_the_others() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("2025-12");
+        let mut first = StagedFolder::new(&target, Keep::Nothing).unwrap();
+        first.add_bytes("a.csv", b"a").unwrap();
+        first.add_bytes("sub/b.csv", b"b").unwrap();
+        first.publish().unwrap();
+        let mut second = StagedFolder::new(&target, Keep::Others).unwrap();
+        second.add_bytes("a.csv", b"A").unwrap();
+        second.publish().unwrap();
+        assert_eq!(fs::read(target.join("a.csv")).unwrap(), b"A");
+        assert_eq!(fs::read(target.join("sub/b.csv")).unwrap(), b"b");
+        let mut third = StagedFolder::new(&target, Keep::Nothing).unwrap();
+        third.add_bytes("c.csv", b"c").unwrap();
+        third.publish().unwrap();
+        assert_eq!(names(&target), ["c.csv"]);
+        assert_eq!(names(tmp.path()), ["2025-12"], "no staging or previous folder is left");
+    }
+
+    #[test]
+    fn an_unpublished_folder_leaves_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("out");
+        let mut staged = StagedFolder::new(&target, Keep::Nothing).unwrap();
+        staged.add_bytes("a.csv", b"a").unwrap();
+        drop(staged);
+        assert!(names(tmp.path()).is_empty());
+    }
+}

@@ -1,0 +1,155 @@
+//! Every file riskrank writes, one module per format, each owning that
+//! format's writer and (where anything reads the format back) its reader:
+//! the format is defined in one place. A format is an [`Exporter`]: it
+//! turns its data into the file's bytes; [`StagedFolder`] writes the bytes
+//! with the file's path as context and publishes a whole folder at once.
+//!
+//! Data flows `… → rank → report → export → pipeline`: formats may use the
+//! types of every stage to their left, and nothing to their left uses them.
+
+mod folder;
+
+pub mod backtest;
+pub mod department;
+pub mod manifest;
+pub mod mix;
+pub mod model_file;
+pub mod panel;
+pub mod pdf;
+pub mod quarantine;
+pub mod ranking;
+pub mod truth;
+pub mod validation;
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+pub use folder::{Keep, StagedFile, StagedFolder};
+
+/// Why a format could not be serialised (the file it was for is added by
+/// [`ExportError::Format`]).
+#[derive(Debug, thiserror::Error)]
+pub enum FormatError {
+    #[error(transparent)]
+    Csv(#[from] csv::Error),
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
+    #[error(transparent)]
+    Pdf(#[from] crate::report::pdf::PdfError),
+}
+
+/// An output that could not be made, written or read back; each names its
+/// file, and the cause is printed once, after it.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("cannot make {file}")]
+    Format {
+        file: String,
+        #[source]
+        source: FormatError,
+    },
+    #[error("cannot write {}", path.display())]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error("cannot read {}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: csv::Error,
+    },
+}
+
+/// One output format: its data, turned into the file's bytes.
+pub trait Exporter {
+    fn serialize(&self) -> Result<Vec<u8>, FormatError>;
+}
+
+/// Raw bytes already made elsewhere (a streamed data file, a model file).
+pub struct Bytes<'a>(pub &'a [u8]);
+
+impl Exporter for Bytes<'_> {
+    fn serialize(&self) -> Result<Vec<u8>, FormatError> {
+        Ok(self.0.to_vec())
+    }
+}
+
+/// A float written with four decimals, so CSVs are byte-stable.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Fixed4(pub f64);
+
+impl Serialize for Fixed4 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&format_args!("{:.4}", self.0))
+    }
+}
+
+/// A float written with two decimals (hours, headcount).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Fixed2(pub f64);
+
+impl Serialize for Fixed2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&format_args!("{:.2}", self.0))
+    }
+}
+
+/// Serialises rows with the csv crate into memory. The header comes from
+/// the first row (serde), so an empty table has none; see the formats that
+/// need one.
+pub fn csv_bytes<T: serde::Serialize>(rows: impl IntoIterator<Item = T>) -> Result<Vec<u8>, csv::Error> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    for row in rows {
+        writer.serialize(row)?;
+    }
+    writer.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}
+
+/// Pretty JSON with a final newline, the layout of every JSON output.
+pub fn json_bytes<T: serde::Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, serde_json::Error> {
+    let mut bytes = serde_json::to_vec_pretty(value)?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+/// Writes one file atomically (temporary sibling, flushed, renamed), for
+/// outputs that are a single file rather than a folder (a model file).
+/// Parent folders are created.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
+    let error = |source| ExportError::Write { path: path.to_path_buf(), source };
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(error)?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut file = std::fs::File::create(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.map_err(error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_replaces_and_leaves_no_temp() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub").join("a.csv");
+        write_atomic(&path, b"one").unwrap();
+        write_atomic(&path, b"two").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"two");
+        let names: Vec<_> =
+            std::fs::read_dir(path.parent().unwrap()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names.len(), 1);
+    }
+}
