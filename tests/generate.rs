@@ -216,104 +216,7 @@ fn check_file(dir: &Path, name: &str, ctx: &Ctx, bad: &HashMap<(String, u64), St
     let mut seen = HashSet::new();
     let mut kinds = Vec::new();
     for row in &rows {
-        let f = &row.fields;
-        let mut d = Defects::default();
-        let mut in_window = true;
-        if !quoting_ok(&row.raw) {
-            d.add("malformed_quoting");
-        }
-        if f.len() != header.len() {
-            d.add("wrong_field_count");
-        } else {
-            let key = match name {
-                "injuries.csv" => {
-                    d.required(f, &[0, 1, 2, 3]);
-                    if ctx.unknown(&f[1]) {
-                        d.add("unknown_department");
-                    }
-                    d.date(&f[2], ctx, &mut in_window);
-                    if !f[3].is_empty() && f[3].parse::<OshaClass>().is_err() {
-                        d.add("unknown_enum");
-                    }
-                    for days in [&f[4], &f[5]] {
-                        if d.scalar(days, parse_count).is_some_and(|n| n > 180) {
-                            d.add("out_of_range");
-                        }
-                    }
-                    for code in &f[6..9] {
-                        d.scalar(code, parse_code);
-                    }
-                    f[0].clone()
-                }
-                "claims.csv" => {
-                    d.required(f, &[0, 2, 3, 6]);
-                    if ctx.unknown(&f[2]) {
-                        d.add("unknown_department");
-                    }
-                    let injury = d.date(&f[3], ctx, &mut in_window);
-                    let reported = d.date(&f[4], ctx, &mut in_window);
-                    d.date(&f[5], ctx, &mut in_window);
-                    let closed = d.date(&f[7], ctx, &mut in_window);
-                    let status = (!f[6].is_empty()).then(|| f[6].parse::<ClaimStatus>().ok()).flatten();
-                    if !f[6].is_empty() && status.is_none() {
-                        d.add("unknown_enum");
-                    }
-                    let money: Vec<_> = f[8..12].iter().map(|m| d.scalar(m, parse_money)).collect();
-                    let initial = d.scalar(&f[18], parse_money);
-                    d.scalar(&f[12], parse_bool);
-                    for code in &f[13..16] {
-                        d.scalar(code, parse_code);
-                    }
-                    if let (Some(i), Some(r)) = (injury, reported)
-                        && r < i
-                    {
-                        d.add("reported_before_injury");
-                    }
-                    if status == Some(ClaimStatus::Closed) && f[7].is_empty() {
-                        d.add("closed_without_date");
-                    }
-                    if d.0.is_empty() {
-                        // Good claims are also internally consistent.
-                        let s = status.unwrap();
-                        let reserve = money[3].unwrap();
-                        assert_eq!(s.is_open(), reserve.0 > 0, "line {}: {f:?}", row.line);
-                        if let (Some(c), Some(r)) = (closed, reported) {
-                            assert!(c > r, "line {}", row.line);
-                        }
-                        assert_eq!(s == ClaimStatus::Open, closed.is_none(), "line {}", row.line);
-                        // The case estimate at report: whole dollars, at least $250.
-                        let initial = initial.unwrap();
-                        assert!(initial.0 >= 25_000 && initial.0 % 100 == 0, "line {}: {f:?}", row.line);
-                    }
-                    f[0].clone()
-                }
-                _ => {
-                    d.required(f, &[0, 1, 2]);
-                    if ctx.unknown(&f[0]) {
-                        d.add("unknown_department");
-                    }
-                    if let Some(m) = d.scalar(&f[1], parse_month) {
-                        if m > ctx.end {
-                            d.add("future_date");
-                        }
-                        if m < ctx.start {
-                            in_window = false;
-                        }
-                    }
-                    if d.scalar(&f[2], parse_number).is_some_and(|h| h <= 0.0) {
-                        d.add("out_of_range");
-                    }
-                    if d.scalar(&f[3], parse_number).is_some_and(|h| h < 0.0) {
-                        d.add("out_of_range");
-                    }
-                    d.scalar(&f[4], parse_money);
-                    format!("{}|{}", f[0], f[1])
-                }
-            };
-            if !key.is_empty() && !key.starts_with('|') && !key.ends_with('|') && !seen.insert(key.clone()) {
-                d.add("duplicate_id");
-            }
-        }
+        let (d, in_window) = record_defects(name, row, header.len(), ctx, &mut seen);
         match bad.get(&(name.to_string(), row.line)) {
             Some(kind) => {
                 assert_eq!(d.0, [kind.as_str()], "{name} line {}: {}", row.line, row.raw);
@@ -327,6 +230,122 @@ fn check_file(dir: &Path, name: &str, ctx: &Ctx, bad: &HashMap<(String, u64), St
         }
     }
     kinds
+}
+
+/// The defects of one record of `name` (`width` columns), and whether its
+/// dates lie inside the window. `seen` holds the ids (exposure: keys) of
+/// the earlier records, for duplicates.
+fn record_defects(name: &str, row: &RawRecord, width: usize, ctx: &Ctx, seen: &mut HashSet<String>) -> (Defects, bool) {
+    let f = &row.fields;
+    let mut d = Defects::default();
+    let mut in_window = true;
+    if !quoting_ok(&row.raw) {
+        d.add("malformed_quoting");
+    }
+    if f.len() != width {
+        d.add("wrong_field_count");
+        return (d, in_window);
+    }
+    let key = match name {
+        "injuries.csv" => injury_defects(f, ctx, &mut d, &mut in_window),
+        "claims.csv" => claim_defects(f, row.line, ctx, &mut d, &mut in_window),
+        _ => exposure_defects(f, ctx, &mut d, &mut in_window),
+    };
+    if !key.is_empty() && !key.starts_with('|') && !key.ends_with('|') && !seen.insert(key.clone()) {
+        d.add("duplicate_id");
+    }
+    (d, in_window)
+}
+
+/// The defects of a full-width injuries.csv record; returns its id.
+fn injury_defects(f: &[String], ctx: &Ctx, d: &mut Defects, in_window: &mut bool) -> String {
+    d.required(f, &[0, 1, 2, 3]);
+    if ctx.unknown(&f[1]) {
+        d.add("unknown_department");
+    }
+    d.date(&f[2], ctx, in_window);
+    if !f[3].is_empty() && f[3].parse::<OshaClass>().is_err() {
+        d.add("unknown_enum");
+    }
+    for days in [&f[4], &f[5]] {
+        if d.scalar(days, parse_count).is_some_and(|n| n > 180) {
+            d.add("out_of_range");
+        }
+    }
+    for code in &f[6..9] {
+        d.scalar(code, parse_code);
+    }
+    f[0].clone()
+}
+
+/// The defects of a full-width claims.csv record starting on `line`; a
+/// claim without any must also be internally consistent. Returns its id.
+fn claim_defects(f: &[String], line: u64, ctx: &Ctx, d: &mut Defects, in_window: &mut bool) -> String {
+    d.required(f, &[0, 2, 3, 6]);
+    if ctx.unknown(&f[2]) {
+        d.add("unknown_department");
+    }
+    let injury = d.date(&f[3], ctx, in_window);
+    let reported = d.date(&f[4], ctx, in_window);
+    d.date(&f[5], ctx, in_window);
+    let closed = d.date(&f[7], ctx, in_window);
+    let status = (!f[6].is_empty()).then(|| f[6].parse::<ClaimStatus>().ok()).flatten();
+    if !f[6].is_empty() && status.is_none() {
+        d.add("unknown_enum");
+    }
+    let money: Vec<_> = f[8..12].iter().map(|m| d.scalar(m, parse_money)).collect();
+    let initial = d.scalar(&f[18], parse_money);
+    d.scalar(&f[12], parse_bool);
+    for code in &f[13..16] {
+        d.scalar(code, parse_code);
+    }
+    if let (Some(i), Some(r)) = (injury, reported)
+        && r < i
+    {
+        d.add("reported_before_injury");
+    }
+    if status == Some(ClaimStatus::Closed) && f[7].is_empty() {
+        d.add("closed_without_date");
+    }
+    if d.0.is_empty() {
+        // Good claims are also internally consistent.
+        let s = status.unwrap();
+        let reserve = money[3].unwrap();
+        assert_eq!(s.is_open(), reserve.0 > 0, "line {line}: {f:?}");
+        if let (Some(c), Some(r)) = (closed, reported) {
+            assert!(c > r, "line {line}");
+        }
+        assert_eq!(s == ClaimStatus::Open, closed.is_none(), "line {line}");
+        // The case estimate at report: whole dollars, at least $250.
+        let initial = initial.unwrap();
+        assert!(initial.0 >= 25_000 && initial.0 % 100 == 0, "line {line}: {f:?}");
+    }
+    f[0].clone()
+}
+
+/// The defects of a full-width exposure.csv record; returns its
+/// (department, month) key.
+fn exposure_defects(f: &[String], ctx: &Ctx, d: &mut Defects, in_window: &mut bool) -> String {
+    d.required(f, &[0, 1, 2]);
+    if ctx.unknown(&f[0]) {
+        d.add("unknown_department");
+    }
+    if let Some(m) = d.scalar(&f[1], parse_month) {
+        if m > ctx.end {
+            d.add("future_date");
+        }
+        if m < ctx.start {
+            *in_window = false;
+        }
+    }
+    if d.scalar(&f[2], parse_number).is_some_and(|h| h <= 0.0) {
+        d.add("out_of_range");
+    }
+    if d.scalar(&f[3], parse_number).is_some_and(|h| h < 0.0) {
+        d.add("out_of_range");
+    }
+    d.scalar(&f[4], parse_money);
+    format!("{}|{}", f[0], f[1])
 }
 
 fn bad_rows(dir: &Path) -> Vec<(String, u64, String)> {

@@ -1,0 +1,469 @@
+//! Synthetic data with documented ground truth: `riskrank generate`.
+//!
+//! [`write()`] fills a data folder that follows the data contract
+//! (`docs/data-contract.md`) with a city-like set of departments, their
+//! hours, an OSHA 300-style injury log and a workers' compensation claims
+//! file, together with the true parameters that produced them, so that models
+//! can be scored against the truth and the reader can be tested against
+//! known defects. Everything below is the data-generating process (DGP); the
+//! constants it names are defined in the submodule that draws them.
+//!
+//! The submodules follow the sections below: `params` (the window),
+//! `departments`, `exposure` (hours and the recordable rate), `cases`,
+//! `claims`, `truth`, `bad_rows`, and `files` (streaming the files); `groups`,
+//! `wcio`, `random` and `values` hold what several of them share.
+//!
+//! # Files
+//!
+//! | file | rows |
+//! | --- | --- |
+//! | `injuries.csv` | one per case (recordable, first aid, near miss), plus injected bad rows |
+//! | `claims.csv` | one per claim reported by the valuation date, plus injected bad rows |
+//! | `exposure.csv` | one per department and month, plus injected bad rows (not with `--no-exposure`) |
+//! | `departments.csv` | one per department (not with `--no-departments`) |
+//! | `truth.csv` | `department,month,hours,expected_recordable,expected_incurred` for every department-month |
+//! | `truth_departments.csv` | the true coefficients of every department (see below) |
+//! | `bad_rows.csv` | `file,line,kind` for every injected bad row, sorted by file then line |
+//! | `params.json` | the [`GenerateParams`] |
+//!
+//! Good rows are written with the csv crate, columns in the order of the
+//! contract tables; claims.csv then has one extension column,
+//! `initial_incurred` (the case estimate at first report, see Claims), as
+//! its last column. Dates are `YYYY-MM-DD`, months `YYYY-MM`, money plain
+//! decimals with two places, hours and headcount one decimal. The injury and
+//! claim files are streamed through a buffered writer to a temporary sibling
+//! and renamed into place, the small files go through
+//! [`crate::output::write_atomic`]. A file of an earlier run that this run
+//! does not write (`exposure.csv` with `--no-exposure`, `departments.csv`
+//! with `--no-departments`) is removed, and so is a `.csv.gz` sibling of any
+//! input file, so the folder always describes this run alone.
+//!
+//! # Randomness and determinism
+//!
+//! Every draw comes from `ChaCha8Rng::seed_from_u64(seed)` with a fixed
+//! stream per purpose (`set_stream`): stream 1 the department parameters,
+//! stream 2 exposure, stream 3 the bad rows, stream `1000 + d` the cases and
+//! claims of department `d`, stream `2^32 + d` the initial case estimates of
+//! department `d` (a stream of their own, so that adding the column moved no
+//! other value). The same parameters therefore give byte-identical files,
+//! and the good rows do not change with `--bad-rows`. Hours, exposure and
+//! truth do not depend on `--injuries-scale` except that the expected counts
+//! are multiplied by it.
+//!
+//! # Window
+//!
+//! `years × 12` months ending with `end` (inclusive). Every date of a good row
+//! lies inside the window and on or before the valuation date, the last day
+//! of `end`. Event and injury dates are uniform within their month.
+//!
+//! # Departments
+//!
+//! The first `D` entries of a fixed list of city departments (Police `LAPD`,
+//! Fire `LAFD`, Sanitation `SAN`, …, see `DEPARTMENT_TABLE`), each with a
+//! peer group `public_safety`, `field_operations` or `office`. Beyond the
+//! list, numbered districts of the large operational departments are added
+//! (`Sanitation District 2`, code `SAN2`). Headcount = size hint ×
+//! exp(N(0, 0.1)) for listed departments, size hint × log-uniform(0.1, 0.5)
+//! for districts, at least 10, so from tens to about 12,000 (Police largest).
+//!
+//! # Exposure
+//!
+//! Per department, headcount follows a small random walk, `hc_t = hc_{t-1} ×
+//! exp(N(0.0005, 0.008))`. Hours `H_dt = hc_t × 173.33 × (days in month /
+//! 30.44) × overtime_g × exp(N(0, 0.025))`, rounded to 0.1 h (overtime 1.15
+//! public safety, 1.05 field operations, 1.00 office). Payroll = `H_dt ×
+//! wage_g × 1.03^(years since window start) × exp(N(0, 0.01))` with wages
+//! $68, $42 and $46 an hour. Hours are generated (and written to truth.csv)
+//! also when exposure.csv is not written.
+//!
+//! # Recordable rate
+//!
+//! The true rate of recordable cases per 200,000 hours of department `d` in
+//! month `t` (t = 0 … T−1) is log-linear:
+//!
+//! ```text
+//! log λ_dt = base + group_effect_g + department_effect_d
+//!          + A_g · cos(2π (month_of_year − 7) / 12)          (summer peak)
+//!          + trend_d · (t − (T − 1) / 2) / 12                  (per year, centred)
+//!          + break_size_d · 1[t ≥ break_d]                     (structural break)
+//! ```
+//!
+//! * `base = ln 6` (`BASE_RATE`); `group_effect = ln(rate_g / 6)` with
+//!   `rate_g` = 13 public safety, 9 field operations, 1.8 office;
+//! * `department_effect ~ N(0, 0.35)`;
+//! * `A_g` = 0.12, 0.15, 0.06;
+//! * `trend_d ~ N(−0.03, 0.05)` per year;
+//! * `round(0.1 D)` departments, chosen at random, get a level shift of size
+//!   ±U(0.25, 0.5) (random sign) from a month drawn uniformly away from the
+//!   window's edges (`min(6, T/4)` months), the others none.
+//!
+//! Expected recordable cases `μ_dt = λ_dt × H_dt / 200,000 × scale`;
+//! recordables ~ Poisson(μ_dt), first aid cases ~ Poisson(μ_dt × f_g × m_d),
+//! near misses ~ Poisson(μ_dt × n_g × m'_d), with `f_g` = 0.45, 0.55, 0.7,
+//! `n_g` = 0.25, 0.3, 0.35 and department reporting-culture multipliers
+//! `m_d, m'_d ~ exp(N(0, 0.3))`. All of them are independent given μ.
+//!
+//! # Cases
+//!
+//! The OSHA class of a recordable case is drawn from the group's mix
+//! (death, days away, restricted, other recordable): public safety
+//! 0.0004/0.36/0.30/rest, field operations 0.0003/0.30/0.28/rest, office
+//! 0.0001/0.22/0.18/rest. Days away (days away cases) =
+//! round(LogNormal(median m_g, σ 1.1)) with m_g = 14, 12, 10, clamped to
+//! 1…180, and with probability 0.4 also restricted days after the return,
+//! round(LogNormal(median 10, σ 0.9)); days restricted of restricted cases =
+//! round(LogNormal(median 14, σ 1.0)); all clamped to 1…180. Other classes
+//! have 0 and 0.
+//!
+//! WCIO cause codes are drawn from group-specific weights over 56 Lifting,
+//! 29 Fall on Same Level, 31 Fall/Slip/Trip NOC, 81 Struck By NOC, 97
+//! Repetitive Motion, 60 Jumping, 45 Collision of Motor Vehicles, 74 Fellow
+//! Worker, Patient or Other Person (assaults, mostly public safety) and 19
+//! Cut/Puncture/Scrape; nature (52 Strain, 49 Sprain, 10 Contusion, 40
+//! Laceration, 37 Inflammation, 78 Carpal Tunnel, 16 Dislocation, 28 Fracture)
+//! and body part (42 Lower Back, 53 Knee, 38 Shoulder, 35 Hand, 36 Finger,
+//! 34 Wrist, 20 Neck, 90 Multiple, 55 Ankle) given the cause (`CAUSES`).
+//! Near misses have a cause but no nature or body part. The class is drawn
+//! independently of the codes. `job_class` comes from the department's job
+//! family, `employee_id` (`E` + 7 digits) from the department's own range of
+//! ids (so repeat injuries happen). `description` is built from the codes
+//! ("lifted trash bin, strained lower back"); 2% add a quoted remark (`said
+//! "felt a pop"`) and 1% a second line (`\nfollow-up: …`), so the reader
+//! must handle commas, doubled quotes and embedded newlines.
+//!
+//! Case ids are `<department>-<year>-<sequence>`; rows are in date order
+//! within a department-month, departments in list order.
+//!
+//! # Claims
+//!
+//! A recordable case becomes a claim with probability `q_c` (death 1.0, days
+//! away 0.95, restricted 0.85, other recordable 0.65); first aid cases and
+//! near misses never do. In addition each department-month has
+//! Poisson(0.08 μ_dt) claims without a case (empty `case_id`, e.g. cumulative
+//! trauma filed directly). Per claim, for class c (`CLAIM_CLASSES`):
+//!
+//! * litigated with probability `l_c` (0.5, 0.15, 0.05, 0.02; unlinked 0.25);
+//! * ultimate cost `U = B × k_g × 1.045^(t/12) × (1.8 if litigated)`, with
+//!   `k_g` = 1.3, 1.0, 0.9 and `B` = min(Pareto(75,000, α 1.7), 5,000,000)
+//!   with probability `p_c` (0, 0.05, 0.015, 0.003; 0.04) else
+//!   LogNormal(median `M_c`, σ_c) with `M_c` = 350,000, 14,000, 4,500,
+//!   1,200; 9,000 and σ_c = 0.5, 1.1, 1.0, 0.9; 1.2;
+//! * reported = injury + lag days, lag = LogNormal(median 5 days (45 for
+//!   unlinked), σ 1.0), with probability 0.05 instead Pareto(30, 1.1) capped
+//!   at 1,095 days. A claim reported after the valuation date is not in
+//!   claims.csv (incurred but not reported);
+//! * closing time `S` = LogNormal(median 540, 270, 120, 45; 300 days, σ 0.8)
+//!   × 2.5 if litigated, at least one day. If `reported + S` ≤ valuation date
+//!   the claim is closed on that day with paid = U and reserve 0, except that
+//!   with probability 0.0, 0.06, 0.03, 0.02; 0.04 it is reopened 30…540 days
+//!   later (if that is before valuation): status `reopened`, the old
+//!   closed_date kept, paid = r U with r ~ U(0.75, 0.95) and reserve = (1 − r)
+//!   U × e. Otherwise it is open, paid = (0.1 + 0.8 min(1, age / S)) U with
+//!   age = valuation − reported, reserve = (U − paid) × e. `e =
+//!   exp(N(−0.35²/2, 0.35))` (mean one: case reserves are unbiased), reserve
+//!   at least $50;
+//! * paid splits into expense U(0.04, 0.12) (+0.10 if litigated), indemnity
+//!   U(0.30, 0.55) for lost-time claims (death, days away; half of unlinked
+//!   claims), 0 otherwise, and medical the rest;
+//! * claim ids `WC` + 7 digits in file order; codes, job class and employee
+//!   copied from the case;
+//! * `initial_incurred`, the insurer's case estimate set at first report:
+//!   round(LogNormal(median s × U, σ 0.9)) whole dollars, at least $250, with
+//!   s = 0.55 for lost-time claims (the worker is off work when the claim is
+//!   reported) and 0.35 otherwise. It is biased low (before the floor its
+//!   mean is exp(0.9²/2) s U ≈ 0.52 U and 0.82 U; real first estimates fall
+//!   short of the ultimate too), noisy, and uses nothing learnt after the
+//!   report except through U itself (litigated claims get larger estimates
+//!   because U carries the litigation multiplier). Drawn once the claims of
+//!   a department-month are complete, in file order, from the department's
+//!   estimate stream.
+//!
+//! # Truth
+//!
+//! `truth.csv` has, per department-month, the hours, `expected_recordable =
+//! μ_dt` and the expected ultimate incurred of the claims arising from that
+//! month's injuries (reported by the valuation date or not):
+//!
+//! ```text
+//! expected_incurred = μ_dt × ( Σ_c π_gc q_c E[U_c] + 0.08 E[U_unlinked] )
+//! E[U_c] = k_g × 1.045^(t/12) × (1 + 0.8 l_c)
+//!          × ( (1 − p_c) M_c exp(σ_c²/2) + p_c E[min(Pareto, cap)] )
+//! E[min(Pareto(x, α), C)] = x α/(α−1) − x^α C^(1−α)/(α−1)
+//! ```
+//!
+//! where π_gc is the group's class mix. `truth_departments.csv` has
+//! `department,group,base,group_effect,department_effect,seasonal_amplitude,
+//! trend,break_month,break_size` (break_month empty and break_size 0 when a
+//! department has no break), enough to rebuild every λ_dt.
+//!
+//! # Bad rows
+//!
+//! `--bad-rows R` injects R rows in total. Bad row i takes the i-th pair of
+//! the list of (kind, file) pairs that apply, in [`Reason`](crate::ingest::Reason) order and file
+//! order injuries, claims, exposure, cycling: unknown_enum does not apply to
+//! exposure (no enum column), reported_before_injury and closed_without_date
+//! only to claims, unknown_department not with `--no-departments`, nothing
+//! to exposure with `--no-exposure`. R ≥ 30 covers every applicable pair.
+//! Each bad row is a hand-built single physical line with exactly one
+//! defect, at a random position among the good rows: injury and claim rows
+//! go into a department-month drawn with probability proportional to its
+//! expected cases μ_dt, at a uniform position within it, dated in it. A bad
+//! claim row's `initial_incurred` is half its paid amount in whole dollars,
+//! computed from amounts already drawn (no draw of its own). Bad
+//! rows have fresh ids (`BAD-I-00001`, `BAD-C-00002`), bad exposure rows
+//! fresh (department, month) keys (before the window, or 40 years after
+//! `end`), except duplicate_id rows, which repeat the id (injuries: the last
+//! good case before them; claims: the last good claim) or key (a random
+//! earlier good exposure row) of an earlier good row. The defects, cycling
+//! through columns by occurrence: missing_value (a required cell empty),
+//! unparsable_value (`2024-13-45`, `abc`, `12..5`, `maybe`, `2024-02-30`,
+//! `2019-13`), out_of_range (negative days or money, hours 0 or negative),
+//! unknown_enum (`serious`, `pending`), unknown_department (`ZZZ`),
+//! future_date (40 years after `end`), reported_before_injury,
+//! closed_without_date, wrong_field_count (one field short or one extra,
+//! against the header with `initial_incurred`),
+//! malformed_quoting (`at Main "Street" yard` inside an unquoted field, or
+//! text after a closing quote `"lifted trash bin" near the truck`; always an
+//! even number of quote characters on the line). `bad_rows.csv` gives the
+//! 1-based physical line where the row starts (the header is line 1;
+//! embedded newlines of good rows are counted). In the degenerate case of a
+//! file without any good row, a planned duplicate_id row is written as a
+//! missing_value row instead.
+
+mod bad_rows;
+mod cases;
+mod claims;
+mod departments;
+mod exposure;
+mod files;
+mod groups;
+mod params;
+mod random;
+mod truth;
+mod values;
+mod wcio;
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use bad_rows::BadRows;
+use cases::CaseWriter;
+use departments::{Dept, build_departments};
+use exposure::{CellTruth, build_cells, exposure_row, truth_rows};
+use files::{BadRowEntry, DataFile, io_err, remove_stale, write_bad_rows, write_csv};
+use params::Window;
+pub use params::{GenerateParams, GeneratedSummary};
+use random::{CASE_STREAM, ESTIMATE_STREAM, stream};
+pub use truth::{TRUTH_DEPARTMENTS_FILE, TRUTH_FILE};
+use wcio::Tables;
+
+use crate::output::write_atomic;
+
+#[derive(Debug, thiserror::Error)]
+pub enum GenerateError {
+    #[error("cannot write {}", .path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error("cannot write CSV file {}", .0.display())]
+    Csv(PathBuf, #[source] csv::Error),
+    #[error("invalid generator parameters: {0}")]
+    InvalidParams(String),
+}
+
+pub const INJURIES_FILE: &str = "injuries.csv";
+pub const CLAIMS_FILE: &str = "claims.csv";
+pub const EXPOSURE_FILE: &str = "exposure.csv";
+pub const DEPARTMENTS_FILE: &str = "departments.csv";
+pub const BAD_ROWS_FILE: &str = "bad_rows.csv";
+pub const PARAMS_FILE: &str = "params.json";
+
+/// Contract column order of injuries.csv.
+pub const INJURY_COLUMNS: [&str; 12] = [
+    "case_id",
+    "department",
+    "event_date",
+    "osha_class",
+    "days_away",
+    "days_restricted",
+    "cause_code",
+    "nature_code",
+    "body_part_code",
+    "job_class",
+    "employee_id",
+    "description",
+];
+
+/// Contract column order of claims.csv, then the optional extension column
+/// `initial_incurred` (the case estimate at first report).
+pub const CLAIM_COLUMNS: [&str; 19] = [
+    "claim_id",
+    "case_id",
+    "department",
+    "injury_date",
+    "reported_date",
+    "valuation_date",
+    "status",
+    "closed_date",
+    "paid_medical",
+    "paid_indemnity",
+    "paid_expense",
+    "reserve",
+    "litigated",
+    "cause_code",
+    "nature_code",
+    "body_part_code",
+    "job_class",
+    "employee_id",
+    "initial_incurred",
+];
+
+/// Contract column order of exposure.csv.
+pub const EXPOSURE_COLUMNS: [&str; 5] = ["department", "month", "hours_worked", "headcount", "payroll"];
+
+/// Writes a synthetic data folder into `out` (created if needed).
+pub fn write(params: &GenerateParams, out: &Path) -> Result<GeneratedSummary, GenerateError> {
+    let window = Window::new(params)?;
+    fs::create_dir_all(out).map_err(io_err(out))?;
+    let depts = build_departments(params, &window);
+    let cells = build_cells(params, &window, &depts);
+    let (summary, entries) = write_data_files(params, out, &window, &depts, &cells)?;
+    write_reference_files(params, out, &window, &depts, &cells, &entries)?;
+    remove_stale(params, out)?;
+    Ok(summary)
+}
+
+/// Streams injuries.csv, claims.csv and exposure.csv department by
+/// department and month by month, with the planned bad rows among the good
+/// ones; returns the row counts and where the bad rows went, sorted by file
+/// then line.
+fn write_data_files(
+    params: &GenerateParams,
+    out: &Path,
+    window: &Window,
+    depts: &[Dept],
+    cells: &[CellTruth],
+) -> Result<(GeneratedSummary, Vec<BadRowEntry>), GenerateError> {
+    let tables = Tables::new();
+    let mut bad = BadRows::plan(params, window, cells)?;
+
+    let mut injuries = DataFile::create(out, INJURIES_FILE, &INJURY_COLUMNS)?;
+    let mut claims = DataFile::create(out, CLAIMS_FILE, &CLAIM_COLUMNS)?;
+    let mut exposure =
+        if params.with_exposure { Some(DataFile::create(out, EXPOSURE_FILE, &EXPOSURE_COLUMNS)?) } else { None };
+
+    let mut cases = CaseWriter::new(window, &tables);
+    for (d, dept) in depts.iter().enumerate() {
+        let mut rng = stream(params.seed, CASE_STREAM + d as u64);
+        let mut estimates = stream(params.seed, ESTIMATE_STREAM + d as u64);
+        cases.start_department();
+        for t in 0..window.months {
+            let c = d * window.months + t;
+            if let Some(file) = exposure.as_mut() {
+                bad.exposure_before(c, file, depts, cells)?;
+                file.good(&exposure_row(dept, window.month(t), &cells[c]))?;
+            }
+            cases.generate_cell(&mut rng, dept, t, &cells[c]);
+            cases.estimate_claims(&mut estimates);
+            cases.write_cell(c, dept, t, &mut injuries, &mut claims, &mut bad)?;
+        }
+    }
+    if let Some(file) = exposure.as_mut() {
+        bad.exposure_before(cells.len(), file, depts, cells)?;
+    }
+    bad.finish_pending(&mut injuries, &mut claims, depts)?;
+
+    let mut entries = Vec::with_capacity(params.bad_rows);
+    let n_injuries = injuries.commit(&mut entries)?;
+    let n_claims = claims.commit(&mut entries)?;
+    let n_exposure = match exposure {
+        Some(file) => file.commit(&mut entries)?,
+        None => 0,
+    };
+    entries.sort_by(|a, b| (a.file, a.line).cmp(&(b.file, b.line)));
+    let summary =
+        GeneratedSummary { injuries: n_injuries, claims: n_claims, exposure: n_exposure, bad_rows: entries.len() };
+    Ok((summary, entries))
+}
+
+/// The files beside the data: departments.csv, the truth, bad_rows.csv and
+/// params.json.
+fn write_reference_files(
+    params: &GenerateParams,
+    out: &Path,
+    window: &Window,
+    depts: &[Dept],
+    cells: &[CellTruth],
+    entries: &[BadRowEntry],
+) -> Result<(), GenerateError> {
+    if params.with_departments {
+        write_csv(out, DEPARTMENTS_FILE, depts.iter().map(Dept::record))?;
+    }
+    write_csv(out, TRUTH_FILE, truth_rows(depts, cells, window))?;
+    write_csv(out, TRUTH_DEPARTMENTS_FILE, depts.iter().map(|d| d.truth_row(window)))?;
+    write_bad_rows(out, entries)?;
+    let mut json = serde_json::to_vec_pretty(params)
+        .map_err(|e| GenerateError::Io { path: out.join(PARAMS_FILE), source: io::Error::other(e) })?;
+    json.push(b'\n');
+    let path = out.join(PARAMS_FILE);
+    write_atomic(&path, &json).map_err(io_err(&path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bad_rows::{FileKind, applicable_pairs};
+    use super::*;
+
+    #[test]
+    fn invalid_params_are_rejected() {
+        let dir = tempfile::tempdir().unwrap();
+        for params in [
+            GenerateParams { departments: 0, ..GenerateParams::default() },
+            GenerateParams { years: 0, ..GenerateParams::default() },
+            GenerateParams { scale: f64::NAN, ..GenerateParams::default() },
+            GenerateParams { scale: -1.0, ..GenerateParams::default() },
+            GenerateParams { end: crate::schema::Month::new(2190, 1).unwrap(), ..GenerateParams::default() },
+        ] {
+            assert!(matches!(write(&params, dir.path()), Err(GenerateError::InvalidParams(_))), "{params:?}");
+        }
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn small_run_is_deterministic_and_tidy() {
+        let params = GenerateParams { departments: 4, years: 1, bad_rows: 30, scale: 0.3, ..Default::default() };
+        let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let sa = write(&params, a.path()).unwrap();
+        let sb = write(&params, b.path()).unwrap();
+        assert_eq!(sa, sb);
+        assert_eq!(sa.bad_rows, 30);
+        assert_eq!(sa.exposure, 4 * 12 + count_exposure_bad(&params));
+        let mut names: Vec<String> =
+            fs::read_dir(a.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        names.sort();
+        assert_eq!(
+            names,
+            [
+                "bad_rows.csv",
+                "claims.csv",
+                "departments.csv",
+                "exposure.csv",
+                "injuries.csv",
+                "params.json",
+                "truth.csv",
+                "truth_departments.csv"
+            ]
+        );
+        for name in names {
+            assert_eq!(fs::read(a.path().join(&name)).unwrap(), fs::read(b.path().join(&name)).unwrap(), "{name}");
+        }
+    }
+
+    fn count_exposure_bad(params: &GenerateParams) -> usize {
+        let pairs = applicable_pairs(params);
+        (0..params.bad_rows).filter(|i| pairs[i % pairs.len()].1 == FileKind::Exposure).count()
+    }
+}
