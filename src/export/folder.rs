@@ -6,8 +6,10 @@
 
 use std::collections::BTreeSet;
 use std::fs;
-use std::io;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
 
 use super::{ExportError, Exporter};
 use crate::digest;
@@ -88,6 +90,28 @@ impl StagedFolder {
         Ok(&self.files[self.files.len() - 1])
     }
 
+    /// A file written piece by piece (a data file too large to hold in
+    /// memory); [`StagedFolder::finish`] registers it.
+    pub fn create(&self, path: &str) -> Result<StagedWriter, ExportError> {
+        let full = self.staging.join(path);
+        let write_error = |source| ExportError::Write { path: self.target.join(path), source };
+        if let Some(parent) = full.parent() {
+            fs::create_dir_all(parent).map_err(write_error)?;
+        }
+        let file = fs::File::create(&full).map_err(write_error)?;
+        Ok(StagedWriter { path: path.to_string(), out: io::BufWriter::new(file), hasher: Sha256::new(), bytes: 0 })
+    }
+
+    /// Flushes a file made with [`StagedFolder::create`] and lists it.
+    pub fn finish(&mut self, writer: StagedWriter) -> Result<&StagedFile, ExportError> {
+        let StagedWriter { path, out, hasher, bytes } = writer;
+        let write_error = |source| ExportError::Write { path: self.target.join(&path), source };
+        out.into_inner().map_err(|e| write_error(e.into_error()))?.sync_all().map_err(write_error)?;
+        self.files.retain(|f| f.path != path);
+        self.files.push(StagedFile { path, sha256: digest::hex(&hasher.finalize()), bytes });
+        Ok(&self.files[self.files.len() - 1])
+    }
+
     /// With [`Keep::Others`]: a file of the current folder not to carry over.
     pub fn drop_existing(&mut self, path: &str) {
         self.dropped.insert(path.to_string());
@@ -132,6 +156,27 @@ impl StagedFolder {
             }
         }
         Ok(())
+    }
+}
+
+/// A staged file being written; see [`StagedFolder::create`].
+pub struct StagedWriter {
+    path: String,
+    out: io::BufWriter<fs::File>,
+    hasher: Sha256,
+    bytes: usize,
+}
+
+impl Write for StagedWriter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.out.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.bytes += n;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
     }
 }
 
@@ -194,6 +239,19 @@ mod tests {
         third.publish().unwrap();
         assert_eq!(names(&target), ["c.csv"]);
         assert_eq!(names(tmp.path()), ["2025-12"], "no staging or previous folder is left");
+    }
+
+    #[test]
+    fn a_streamed_file_is_listed_with_its_digest() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("data");
+        let mut staged = StagedFolder::new(&target, Keep::Nothing).unwrap();
+        let mut w = staged.create("big.csv").unwrap();
+        w.write_all(b"a,b\n1,2\n").unwrap();
+        let file = staged.finish(w).unwrap().clone();
+        assert_eq!((file.bytes, file.sha256), (8, digest::sha256_bytes(b"a,b\n1,2\n")));
+        staged.publish().unwrap();
+        assert_eq!(fs::read(target.join("big.csv")).unwrap(), b"a,b\n1,2\n");
     }
 
     #[test]

@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-pub use folder::{Keep, StagedFile, StagedFolder};
+pub use folder::{Keep, StagedFile, StagedFolder, StagedWriter};
 
 /// Why a format could not be serialised (the file it was for is added by
 /// [`ExportError::Format`]).

@@ -1,11 +1,14 @@
-//! `truth.csv`: the generator's expected counts per department-month
-//! (`department,month,hours,expected_recordable,expected_incurred`), read
-//! back as the backtest's oracle.
+//! The truth files of a generated folder: `truth.csv` (the hours and the
+//! expected recordables and incurred of every department-month), read back
+//! as the backtest's oracle, and `truth_departments.csv` (the true
+//! coefficients of every department, enough to rebuild every expected
+//! count). Their rows and how their numbers are written live here; the
+//! generator fills them.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize, Serializer};
 
 use super::ExportError;
 use crate::model::backtest::Truth;
@@ -14,18 +17,60 @@ use crate::schema::Month;
 /// The file's name in a generated data folder.
 pub const FILE: &str = "truth.csv";
 
+/// What the reader needs of a truth.csv row.
 #[derive(Debug, Deserialize)]
-struct TruthRow {
+struct ExpectedRow {
     department: String,
     month: Month,
     expected_recordable: f64,
+}
+
+pub const TRUTH_DEPARTMENTS_FILE: &str = "truth_departments.csv";
+
+/// One row of truth.csv.
+#[derive(Serialize)]
+pub struct TruthRow<'a> {
+    pub department: &'a str,
+    pub month: Month,
+    #[serde(serialize_with = "decimals::<1, _>")]
+    pub hours: f64,
+    #[serde(serialize_with = "decimals::<6, _>")]
+    pub expected_recordable: f64,
+    #[serde(serialize_with = "decimals::<2, _>")]
+    pub expected_incurred: f64,
+}
+
+/// One row of truth_departments.csv; `break_month` is empty and
+/// `break_size` 0 for a department without a level shift.
+#[derive(Serialize)]
+pub struct TruthDepartmentRow<'a> {
+    pub department: &'a str,
+    pub group: &'a str,
+    #[serde(serialize_with = "decimals::<6, _>")]
+    pub base: f64,
+    #[serde(serialize_with = "decimals::<6, _>")]
+    pub group_effect: f64,
+    #[serde(serialize_with = "decimals::<6, _>")]
+    pub department_effect: f64,
+    #[serde(serialize_with = "decimals::<6, _>")]
+    pub seasonal_amplitude: f64,
+    #[serde(serialize_with = "decimals::<6, _>")]
+    pub trend: f64,
+    pub break_month: Option<Month>,
+    #[serde(serialize_with = "decimals::<6, _>")]
+    pub break_size: f64,
+}
+
+/// Writes `value` with exactly `N` decimals.
+fn decimals<const N: usize, S: Serializer>(value: &f64, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(&format_args!("{:.*}", N, value))
 }
 
 /// Reads a truth file.
 pub fn read(path: &Path) -> Result<Truth, ExportError> {
     let error = |source| ExportError::Read { path: path.to_path_buf(), source };
     let mut expected = BTreeMap::new();
-    for row in csv::Reader::from_path(path).map_err(error)?.deserialize::<TruthRow>() {
+    for row in csv::Reader::from_path(path).map_err(error)?.deserialize::<ExpectedRow>() {
         let row = row.map_err(error)?;
         expected.insert((row.department, row.month), row.expected_recordable);
     }

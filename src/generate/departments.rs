@@ -9,7 +9,7 @@ use rand_chacha::ChaCha8Rng;
 use super::groups::{BASE_RATE, Group, group_effect};
 use super::params::{GenerateParams, Window};
 use super::random::{DEPT_STREAM, normal, stream};
-use super::truth::TruthDepartmentRow;
+use crate::export::truth::TruthDepartmentRow;
 use crate::schema::Department;
 
 const DEPARTMENT_EFFECT_SD: f64 = 0.35;

@@ -9,7 +9,7 @@ use super::departments::Dept;
 use super::groups::{BASE_RATE, group_effect};
 use super::params::{GenerateParams, Window};
 use super::random::{EXPOSURE_STREAM, normal, stream};
-use super::truth::TruthRow;
+use crate::export::truth::TruthRow;
 use super::values::{Fixed, Money, days_in_month};
 use crate::schema::Month;
 

@@ -1,19 +1,19 @@
-//! Writing the files of a generated folder: the data files streamed through
-//! a line-counting buffered writer to a temporary sibling (so that each bad
-//! row's physical line is known) and renamed into place, the small files in
-//! one go, and the removal of files an earlier run left behind.
+//! Writing the files of a generated folder, all through one staged folder
+//! (`export::StagedFolder`) published at the end: the data files streamed
+//! through a line-counting writer (so that each bad row's physical line is
+//! known), the small files in one go, and the files an earlier run left
+//! behind dropped.
 
 use std::cell::{Cell, RefCell};
-use std::fs::{self, File};
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
 use super::params::GenerateParams;
 use super::{BAD_ROWS_FILE, DEPARTMENTS_FILE, EXPOSURE_FILE, GenerateError};
+use crate::export::{StagedFolder, StagedWriter, csv_bytes};
 use crate::ingest::Reason;
-use crate::output::{csv_bytes, write_atomic};
 
 /// Counts the newlines that pass through; raw lines can be written between
 /// csv records through a shared reference.
@@ -55,97 +55,66 @@ pub struct BadRowEntry {
     pub kind: Reason,
 }
 
-/// A data file streamed to a temporary sibling and renamed into place by
-/// `commit`; dropped uncommitted, the temporary file is removed.
+/// A data file streamed into the staged folder; `commit` lists it there.
 pub struct DataFile {
     name: &'static str,
     path: PathBuf,
-    tmp: PathBuf,
-    csv: Option<csv::Writer<LineCounter<BufWriter<File>>>>,
+    csv: csv::Writer<LineCounter<StagedWriter>>,
     rows: usize,
     bad: Vec<BadRowEntry>,
 }
 
 impl DataFile {
-    pub fn create(dir: &Path, name: &'static str, header: &[&str]) -> Result<DataFile, GenerateError> {
-        let path = dir.join(name);
-        let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-        let file = File::create(&tmp).map_err(io_err(&tmp))?;
-        let counter =
-            LineCounter { inner: RefCell::new(BufWriter::with_capacity(1 << 20, file)), newlines: Cell::new(0) };
-        let csv = csv::WriterBuilder::new().has_headers(false).from_writer(counter);
-        let mut data = DataFile { name, path, tmp, csv: Some(csv), rows: 0, bad: Vec::new() };
-        let result = data.writer()?.write_record(header);
-        result.map_err(|e| GenerateError::Csv(data.path.clone(), e))?;
-        Ok(data)
-    }
-
-    fn writer(&mut self) -> Result<&mut csv::Writer<LineCounter<BufWriter<File>>>, GenerateError> {
-        let path = &self.path;
-        self.csv.as_mut().ok_or_else(|| GenerateError::Io { path: path.clone(), source: io::Error::other("closed") })
+    pub fn create(folder: &StagedFolder, name: &'static str, header: &[&str]) -> Result<DataFile, GenerateError> {
+        let path = folder.target().join(name);
+        let counter = LineCounter { inner: RefCell::new(folder.create(name)?), newlines: Cell::new(0) };
+        let mut csv = csv::WriterBuilder::new().has_headers(false).from_writer(counter);
+        csv.write_record(header).map_err(|e| GenerateError::Csv(path.clone(), e))?;
+        Ok(DataFile { name, path, csv, rows: 0, bad: Vec::new() })
     }
 
     /// Writes one good row with the csv crate.
     pub fn good<T: Serialize>(&mut self, row: &T) -> Result<(), GenerateError> {
-        let result = self.writer()?.serialize(row);
-        result.map_err(|e| GenerateError::Csv(self.path.clone(), e))?;
+        self.csv.serialize(row).map_err(|e| GenerateError::Csv(self.path.clone(), e))?;
         self.rows += 1;
         Ok(())
     }
 
     /// Writes one raw bad line (without its terminator) and records where it starts.
     pub fn bad(&mut self, line: &str, kind: Reason) -> Result<(), GenerateError> {
-        let path = self.path.clone();
-        let csv = self.writer()?;
-        csv.flush().map_err(io_err(&path))?;
-        let counter = csv.get_ref();
+        self.csv.flush().map_err(io_err(&self.path))?;
+        let counter = self.csv.get_ref();
         let start = counter.newlines.get() + 1;
-        counter.write_raw(line.as_bytes()).map_err(io_err(&path))?;
-        counter.write_raw(b"\n").map_err(io_err(&path))?;
+        counter.write_raw(line.as_bytes()).map_err(io_err(&self.path))?;
+        counter.write_raw(b"\n").map_err(io_err(&self.path))?;
         self.bad.push(BadRowEntry { file: self.name, line: start, kind });
         self.rows += 1;
         Ok(())
     }
 
-    /// Flushes, syncs and renames into place; returns the number of data rows.
-    pub fn commit(mut self, entries: &mut Vec<BadRowEntry>) -> Result<usize, GenerateError> {
-        let csv = self.writer()?;
-        csv.flush().map_err(io_err(&self.path))?;
-        let Some(csv) = self.csv.take() else { return Ok(self.rows) };
-        let counter =
-            csv.into_inner().map_err(|e| GenerateError::Io { path: self.tmp.clone(), source: e.into_error() })?;
-        let file = counter
-            .inner
-            .into_inner()
-            .into_inner()
-            .map_err(|e| GenerateError::Io { path: self.tmp.clone(), source: e.into_error() })?;
-        file.sync_all().map_err(io_err(&self.tmp))?;
-        drop(file);
-        fs::rename(&self.tmp, &self.path).map_err(io_err(&self.path))?;
+    /// Flushes the file into the folder; returns the number of data rows.
+    pub fn commit(mut self, folder: &mut StagedFolder, entries: &mut Vec<BadRowEntry>) -> Result<usize, GenerateError> {
+        let counter = self.csv.into_inner().map_err(|e| GenerateError::Io { path: self.path, source: e.into_error() })?;
+        folder.finish(counter.inner.into_inner())?;
         entries.append(&mut self.bad);
         Ok(self.rows)
     }
 }
 
-impl Drop for DataFile {
-    fn drop(&mut self) {
-        if self.csv.is_some() {
-            self.csv = None;
-            let _ = fs::remove_file(&self.tmp);
-        }
-    }
-}
-
 /// Writes a small CSV file in one go.
-pub fn write_csv<T: Serialize>(dir: &Path, name: &str, rows: impl IntoIterator<Item = T>) -> Result<(), GenerateError> {
-    let path = dir.join(name);
-    let bytes = csv_bytes(rows).map_err(|e| GenerateError::Csv(path.clone(), e))?;
-    write_atomic(&path, &bytes).map_err(io_err(&path))
+pub fn write_csv<T: Serialize>(
+    folder: &mut StagedFolder,
+    name: &str,
+    rows: impl IntoIterator<Item = T>,
+) -> Result<(), GenerateError> {
+    let bytes = csv_bytes(rows).map_err(|e| GenerateError::Csv(folder.target().join(name), e))?;
+    folder.add_bytes(name, &bytes)?;
+    Ok(())
 }
 
 /// bad_rows.csv, with its header also when there are no bad rows.
-pub fn write_bad_rows(dir: &Path, entries: &[BadRowEntry]) -> Result<(), GenerateError> {
-    let path = dir.join(BAD_ROWS_FILE);
+pub fn write_bad_rows(folder: &mut StagedFolder, entries: &[BadRowEntry]) -> Result<(), GenerateError> {
+    let path = folder.target().join(BAD_ROWS_FILE);
     let csv_err = |e| GenerateError::Csv(path.clone(), e);
     let mut writer = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
     writer.write_record(["file", "line", "kind"]).map_err(csv_err)?;
@@ -153,11 +122,12 @@ pub fn write_bad_rows(dir: &Path, entries: &[BadRowEntry]) -> Result<(), Generat
         writer.serialize(entry).map_err(csv_err)?;
     }
     let bytes = writer.into_inner().map_err(|e| GenerateError::Io { path: path.clone(), source: e.into_error() })?;
-    write_atomic(&path, &bytes).map_err(io_err(&path))
+    folder.add_bytes(BAD_ROWS_FILE, &bytes)?;
+    Ok(())
 }
 
-/// Removes files of an earlier run that this run does not write.
-pub fn remove_stale(params: &GenerateParams, out: &Path) -> Result<(), GenerateError> {
+/// Drops files of an earlier run that this run does not write.
+pub fn drop_stale(params: &GenerateParams, folder: &mut StagedFolder) {
     let mut stale = vec!["injuries.csv.gz", "claims.csv.gz", "exposure.csv.gz", "departments.csv.gz"];
     if !params.with_exposure {
         stale.push(EXPOSURE_FILE);
@@ -166,13 +136,8 @@ pub fn remove_stale(params: &GenerateParams, out: &Path) -> Result<(), GenerateE
         stale.push(DEPARTMENTS_FILE);
     }
     for name in stale {
-        let path = out.join(name);
-        match fs::remove_file(&path) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(GenerateError::Io { path, source: e }),
-            _ => {}
-        }
+        folder.drop_existing(name);
     }
-    Ok(())
 }
 
 pub fn io_err(path: &Path) -> impl Fn(io::Error) -> GenerateError + '_ {

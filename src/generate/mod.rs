@@ -31,9 +31,9 @@
 //! `initial_incurred` (the case estimate at first report, see Claims), as
 //! its last column. Dates are `YYYY-MM-DD`, months `YYYY-MM`, money plain
 //! decimals with two places, hours and headcount one decimal. The injury and
-//! claim files are streamed through a buffered writer to a temporary sibling
-//! and renamed into place, the small files go through
-//! [`crate::output::write_atomic`]. A file of an earlier run that this run
+//! claim files are streamed, the small files written in one go, all
+//! into a staged folder that replaces the output folder at the end (other
+//! files in it are kept). A file of an earlier run that this run
 //! does not write (`exposure.csv` with `--no-exposure`, `departments.csv`
 //! with `--no-departments`) is removed, and so is a `.csv.gz` sibling of any
 //! input file, so the folder always describes this run alone.
@@ -239,11 +239,9 @@ mod files;
 mod groups;
 mod params;
 mod random;
-mod truth;
 mod values;
 mod wcio;
 
-use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -251,14 +249,14 @@ use bad_rows::BadRows;
 use cases::CaseWriter;
 use departments::{Dept, build_departments};
 use exposure::{CellTruth, build_cells, exposure_row, truth_rows};
-use files::{BadRowEntry, DataFile, io_err, remove_stale, write_bad_rows, write_csv};
+use files::{BadRowEntry, DataFile, drop_stale, write_bad_rows, write_csv};
 use params::Window;
 pub use params::{GenerateParams, GeneratedSummary};
 use random::{CASE_STREAM, ESTIMATE_STREAM, stream};
-pub use truth::{TRUTH_DEPARTMENTS_FILE, TRUTH_FILE};
+pub use crate::export::truth::{FILE as TRUTH_FILE, TRUTH_DEPARTMENTS_FILE};
 use wcio::Tables;
 
-use crate::output::write_atomic;
+use crate::export::{ExportError, Keep, StagedFolder};
 
 #[derive(Debug, thiserror::Error)]
 pub enum GenerateError {
@@ -272,6 +270,8 @@ pub enum GenerateError {
     Csv(PathBuf, #[source] csv::Error),
     #[error("invalid generator parameters: {0}")]
     InvalidParams(String),
+    #[error(transparent)]
+    Export(#[from] ExportError),
 }
 
 pub const INJURIES_FILE: &str = "injuries.csv";
@@ -327,12 +327,13 @@ pub const EXPOSURE_COLUMNS: [&str; 5] = ["department", "month", "hours_worked", 
 /// Writes a synthetic data folder into `out` (created if needed).
 pub fn write(params: &GenerateParams, out: &Path) -> Result<GeneratedSummary, GenerateError> {
     let window = Window::new(params)?;
-    fs::create_dir_all(out).map_err(io_err(out))?;
+    let mut folder = StagedFolder::new(out, Keep::Others)?;
     let depts = build_departments(params, &window);
     let cells = build_cells(params, &window, &depts);
-    let (summary, entries) = write_data_files(params, out, &window, &depts, &cells)?;
-    write_reference_files(params, out, &window, &depts, &cells, &entries)?;
-    remove_stale(params, out)?;
+    let (summary, entries) = write_data_files(params, &mut folder, &window, &depts, &cells)?;
+    write_reference_files(params, &mut folder, &window, &depts, &cells, &entries)?;
+    drop_stale(params, &mut folder);
+    folder.publish()?;
     Ok(summary)
 }
 
@@ -342,7 +343,7 @@ pub fn write(params: &GenerateParams, out: &Path) -> Result<GeneratedSummary, Ge
 /// then line.
 fn write_data_files(
     params: &GenerateParams,
-    out: &Path,
+    folder: &mut StagedFolder,
     window: &Window,
     depts: &[Dept],
     cells: &[CellTruth],
@@ -350,10 +351,10 @@ fn write_data_files(
     let tables = Tables::new();
     let mut bad = BadRows::plan(params, window, cells)?;
 
-    let mut injuries = DataFile::create(out, INJURIES_FILE, &INJURY_COLUMNS)?;
-    let mut claims = DataFile::create(out, CLAIMS_FILE, &CLAIM_COLUMNS)?;
+    let mut injuries = DataFile::create(folder, INJURIES_FILE, &INJURY_COLUMNS)?;
+    let mut claims = DataFile::create(folder, CLAIMS_FILE, &CLAIM_COLUMNS)?;
     let mut exposure =
-        if params.with_exposure { Some(DataFile::create(out, EXPOSURE_FILE, &EXPOSURE_COLUMNS)?) } else { None };
+        if params.with_exposure { Some(DataFile::create(folder, EXPOSURE_FILE, &EXPOSURE_COLUMNS)?) } else { None };
 
     let mut cases = CaseWriter::new(window, &tables);
     for (d, dept) in depts.iter().enumerate() {
@@ -377,10 +378,10 @@ fn write_data_files(
     bad.finish_pending(&mut injuries, &mut claims, depts)?;
 
     let mut entries = Vec::with_capacity(params.bad_rows);
-    let n_injuries = injuries.commit(&mut entries)?;
-    let n_claims = claims.commit(&mut entries)?;
+    let n_injuries = injuries.commit(folder, &mut entries)?;
+    let n_claims = claims.commit(folder, &mut entries)?;
     let n_exposure = match exposure {
-        Some(file) => file.commit(&mut entries)?,
+        Some(file) => file.commit(folder, &mut entries)?,
         None => 0,
     };
     entries.sort_by(|a, b| (a.file, a.line).cmp(&(b.file, b.line)));
@@ -393,23 +394,22 @@ fn write_data_files(
 /// params.json.
 fn write_reference_files(
     params: &GenerateParams,
-    out: &Path,
+    folder: &mut StagedFolder,
     window: &Window,
     depts: &[Dept],
     cells: &[CellTruth],
     entries: &[BadRowEntry],
 ) -> Result<(), GenerateError> {
     if params.with_departments {
-        write_csv(out, DEPARTMENTS_FILE, depts.iter().map(Dept::record))?;
+        write_csv(folder, DEPARTMENTS_FILE, depts.iter().map(Dept::record))?;
     }
-    write_csv(out, TRUTH_FILE, truth_rows(depts, cells, window))?;
-    write_csv(out, TRUTH_DEPARTMENTS_FILE, depts.iter().map(|d| d.truth_row(window)))?;
-    write_bad_rows(out, entries)?;
-    let mut json = serde_json::to_vec_pretty(params)
-        .map_err(|e| GenerateError::Io { path: out.join(PARAMS_FILE), source: io::Error::other(e) })?;
-    json.push(b'\n');
-    let path = out.join(PARAMS_FILE);
-    write_atomic(&path, &json).map_err(io_err(&path))
+    write_csv(folder, TRUTH_FILE, truth_rows(depts, cells, window))?;
+    write_csv(folder, TRUTH_DEPARTMENTS_FILE, depts.iter().map(|d| d.truth_row(window)))?;
+    write_bad_rows(folder, entries)?;
+    let json = crate::export::json_bytes(params)
+        .map_err(|e| GenerateError::Io { path: folder.target().join(PARAMS_FILE), source: io::Error::other(e) })?;
+    folder.add_bytes(PARAMS_FILE, &json)?;
+    Ok(())
 }
 
 #[cfg(test)]

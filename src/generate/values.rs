@@ -145,7 +145,7 @@ pub fn days_in_month(month: Month) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::output::csv_bytes;
+    use crate::export::csv_bytes;
 
     #[test]
     fn civil_days_match_jiff() {
