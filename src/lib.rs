@@ -24,8 +24,6 @@ pub mod import;
 pub mod ingest;
 pub mod metrics;
 pub mod model;
-#[doc(hidden)]
-pub mod output; // TEMPORARY until generate/import move to export
 pub mod panel;
 pub mod pipeline;
 pub mod rank;

@@ -58,7 +58,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::ingest::{CLAIM_COLUMNS, INJURY_COLUMNS};
-use crate::output::{csv_bytes, write_atomic};
+use crate::export::{ExportError, Keep, StagedFolder, csv_bytes};
 use crate::schema::{Cents, ClaimRecord, ClaimStatus, Department, InjuryRecord, OshaClass};
 
 pub use actuarial::{SYNTHETIC_POOLS, fnv1a64, synthetic_pool};
@@ -120,7 +120,7 @@ pub struct ImportSummary {
 /// skip the row (see `ImportSummary::skipped`).
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
-    #[error("{}: cannot read: {source}", path.display())]
+    #[error("{}: cannot read", path.display())]
     Read { path: PathBuf, source: io::Error },
     #[error("{}, line {line}: not UTF-8 text (wrong encoding?)", path.display())]
     Encoding { path: PathBuf, line: usize },
@@ -135,8 +135,8 @@ pub enum ImportError {
     StaleOutput { path: PathBuf },
     #[error("{}: cannot serialize: {message}", path.display())]
     Serialize { path: PathBuf, message: String },
-    #[error("{}: cannot write: {source}", path.display())]
-    Write { path: PathBuf, source: io::Error },
+    #[error(transparent)]
+    Write(#[from] ExportError),
 }
 
 /// Reads `input` as `source` and writes the contract files into `out`.
@@ -149,9 +149,14 @@ pub fn import(source: Source, input: &Path, out: &Path) -> Result<ImportSummary,
     };
     let files = render(out, &mapped)?;
     refuse_stale_outputs(out, &files)?;
+    // One staged folder, published whole: a failed import leaves the
+    // folder as it was; files of the folder this import does not write stay.
+    let mut folder = StagedFolder::new(out, Keep::Others)?;
     for (path, bytes) in &files {
-        write_atomic(path, bytes).map_err(|source| ImportError::Write { path: path.clone(), source })?;
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        folder.add_bytes(&name, bytes)?;
     }
+    folder.publish()?;
     Ok(ImportSummary {
         source,
         rows_read: table.data_rows(),
