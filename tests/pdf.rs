@@ -62,25 +62,67 @@ const CAUSES: [&str; 9] = [
 ];
 const PARTS: [&str; 7] = ["Lower back", "Knee", "Shoulder", "Hand or fingers", "Ankle", "Head", "Multiple body parts"];
 
+const TIERS: [RiskTier; 12] = [
+    RiskTier::High,
+    RiskTier::High,
+    RiskTier::Elevated,
+    RiskTier::Elevated,
+    RiskTier::Elevated,
+    RiskTier::Moderate,
+    RiskTier::Moderate,
+    RiskTier::Moderate,
+    RiskTier::Low,
+    RiskTier::Low,
+    RiskTier::Low,
+    RiskTier::Low,
+];
+
+const CITY_RATE: f64 = 4.12;
+
+/// The report of a run as of June 2025, with rates when `rated`. One
+/// generator feeds the ranking, the city history and the departments, in
+/// that order, so the data is the same on every call.
 fn report_data(rated: bool) -> ReportData {
     let as_of = month(2025, 6);
     let mut rng = Lcg(42);
-    let city_rate = 4.12;
-    let tiers = [
-        RiskTier::High,
-        RiskTier::High,
-        RiskTier::Elevated,
-        RiskTier::Elevated,
-        RiskTier::Elevated,
-        RiskTier::Moderate,
-        RiskTier::Moderate,
-        RiskTier::Moderate,
-        RiskTier::Low,
-        RiskTier::Low,
-        RiskTier::Low,
-        RiskTier::Low,
-    ];
-    let rows: Vec<RankingRow> = DEPARTMENTS
+    let rows = ranking_rows(rated, &mut rng);
+    let city_history = city_history(as_of, rated, &mut rng);
+    let cause_pareto = cause_pareto();
+    let departments: Vec<DepartmentReport> =
+        rows.iter().enumerate().map(|(i, row)| department_report(i, row, as_of, rated, &mut rng)).collect();
+    ReportData {
+        title: "Workplace Safety Risk Ranking".to_string(),
+        ranking: Ranking {
+            as_of,
+            horizon: 3,
+            rated,
+            city_predicted: if rated { CITY_RATE } else { 12.4 },
+            rows: rows.clone(),
+        },
+        coverage: coverage(as_of),
+        city_history,
+        movers: vec![
+            Mover { department: "LIB".into(), name: "Public Library".into(), rank: 7, previous_rank: 11, change: 4 },
+            Mover { department: "PRK2".into(), name: TRICKY.into(), rank: 2, previous_rank: 5, change: 3 },
+            Mover { department: "POL".into(), name: "Police Department".into(), rank: 5, previous_rank: 3, change: -2 },
+        ],
+        cause_pareto,
+        trust: Some(Trust {
+            model_file: "models/default.json".to_string(),
+            trained_to: month(2024, 12),
+            skill_vs_trailing12: vec![(1, 0.043), (3, 0.121), (12, 0.187)],
+            coverage_90: vec![(1, 0.912), (3, 0.874)],
+            spearman_observed: Some(0.71),
+        }),
+        tier_rule: TIER_RULE.to_string(),
+        definitions: definitions(),
+        departments,
+    }
+}
+
+/// The twelve departments in rank order, rates falling with the rank.
+fn ranking_rows(rated: bool, rng: &mut Lcg) -> Vec<RankingRow> {
+    DEPARTMENTS
         .iter()
         .enumerate()
         .map(|(i, (code, name, group))| {
@@ -91,7 +133,7 @@ fn report_data(rated: bool) -> ReportData {
                 department: code.to_string(),
                 name: name.to_string(),
                 group: if i == 7 { None } else { Some(group.to_string()) },
-                risk_tier: tiers[i],
+                risk_tier: TIERS[i],
                 predicted_cases: cases,
                 predicted_cases_low: (cases * 0.45).floor() as u64,
                 predicted_cases_high: (cases * 1.8).ceil() as u64,
@@ -119,9 +161,12 @@ fn report_data(rated: bool) -> ReportData {
                     .to_string(),
             }
         })
-        .collect();
+        .collect()
+}
 
-    let city_history: Vec<CityMonth> = (0..36)
+/// 36 seasonal months to `as_of`, the recent ones' incurred still low.
+fn city_history(as_of: Month, rated: bool, rng: &mut Lcg) -> Vec<CityMonth> {
+    (0..36)
         .map(|k| {
             let m = Month::from_index(as_of.index() - 35 + k);
             let season = ((k as f64) * std::f64::consts::TAU / 12.0).sin();
@@ -136,12 +181,14 @@ fn report_data(rated: bool) -> ReportData {
                 ),
             }
         })
-        .collect();
+        .collect()
+}
 
+fn cause_pareto() -> Vec<ParetoItem> {
     let mut cumulative = 0.0;
     let counts = [212u32, 160, 121, 88, 64, 40, 31, 22, 18];
     let total: u32 = counts.iter().sum();
-    let cause_pareto: Vec<ParetoItem> = CAUSES
+    CAUSES
         .iter()
         .zip(counts)
         .map(|(label, cases)| {
@@ -149,124 +196,109 @@ fn report_data(rated: bool) -> ReportData {
             cumulative += share;
             ParetoItem { label: label.to_string(), cases, share, cumulative_share: cumulative }
         })
-        .collect();
+        .collect()
+}
 
-    let departments: Vec<DepartmentReport> = rows
-        .iter()
-        .enumerate()
-        .map(|(i, row)| {
-            let history = (0..36)
-                .map(|k| {
-                    let m = Month::from_index(as_of.index() - 35 + k);
-                    let drift = 0.03 * k as f64;
-                    TrendPoint {
-                        month: m,
-                        trir: rated.then_some(row.predicted_rate.unwrap_or(6.0) * 0.8 + drift + rng.next()),
-                        peer_trir: rated.then_some(5.0 + 0.5 * rng.next()),
-                        city_trir: rated.then_some(city_rate + 0.2 * rng.next()),
-                        dart: rated.then_some(2.0 + 0.5 * drift + rng.next()),
-                        peer_dart: rated.then_some(2.6 + 0.3 * rng.next()),
-                        city_dart: rated.then_some(2.1 + 0.1 * rng.next()),
-                    }
-                })
-                .collect();
-            let mut mix = Vec::new();
-            for (kind, labels) in [("cause", &CAUSES[..6]), ("body_part", &PARTS[..])] {
-                let weights: Vec<f64> = labels.iter().map(|_| 0.2 + rng.next()).collect();
-                let sum: f64 = weights.iter().sum();
-                for (label, w) in labels.iter().zip(&weights) {
-                    let share = w / sum;
-                    mix.push(MixShare {
-                        kind: kind.to_string(),
-                        label: label.to_string(),
-                        cases: (share * 40.0).round() as u32,
-                        share,
-                        city_share: 1.0 / labels.len() as f64,
-                    });
-                }
-            }
-            // The first department has a long case list that must page-break.
-            let n_cases = if i == 0 { 70 } else { 6 + i };
-            let cases = (0..n_cases)
-                .map(|k| {
-                    let class = OshaClass::ALL[k % 5];
-                    let day = 28 - (k as i8 % 27);
-                    CaseLine {
-                        case_id: format!("{}-2025-{:04}", row.department, 900 - k),
-                        event_date: jiff::civil::date(2025 - (k / 40) as i16, 6 - ((k / 8) % 6) as i8, day),
-                        osha_class: class,
-                        days_away: (class == OshaClass::DaysAway).then_some(3 + k as u32 % 20),
-                        days_restricted: (class == OshaClass::Restricted).then_some(5 + k as u32 % 9),
-                        cause: (k % 7 != 3).then(|| CAUSES[k % CAUSES.len()].to_string()),
-                        body_part: Some(PARTS[k % PARTS.len()].to_string()),
-                        incurred: (k % 4 != 0).then_some(Cents(((k * 7919) % 60_000 * 100 + 1_234) as i64)),
-                    }
-                })
-                .collect();
-            DepartmentReport {
-                row: row.clone(),
-                history,
-                mix,
-                drivers: vec![
-                    format!("{} above the city's", row.top_driver),
-                    "lower-back share of cases 31% against 22% city-wide".to_string(),
-                    "more hours worked than a year ago (+8%)".to_string(),
-                ],
-                open_claims: 3 + i as u64,
-                incurred_t12: row.trailing12_incurred,
-                cases,
+/// The report of the `i`-th department (`row`): its history first, then
+/// its mix, drawn from `rng` in that order.
+fn department_report(i: usize, row: &RankingRow, as_of: Month, rated: bool, rng: &mut Lcg) -> DepartmentReport {
+    let history = department_history(row, as_of, rated, rng);
+    let mix = department_mix(rng);
+    // The first department has a long case list that must page-break.
+    let n_cases = if i == 0 { 70 } else { 6 + i };
+    DepartmentReport {
+        row: row.clone(),
+        history,
+        mix,
+        drivers: vec![
+            format!("{} above the city's", row.top_driver),
+            "lower-back share of cases 31% against 22% city-wide".to_string(),
+            "more hours worked than a year ago (+8%)".to_string(),
+        ],
+        open_claims: 3 + i as u64,
+        incurred_t12: row.trailing12_incurred,
+        cases: (0..n_cases).map(|k| case_line(&row.department, k)).collect(),
+    }
+}
+
+fn department_history(row: &RankingRow, as_of: Month, rated: bool, rng: &mut Lcg) -> Vec<TrendPoint> {
+    (0..36)
+        .map(|k| {
+            let m = Month::from_index(as_of.index() - 35 + k);
+            let drift = 0.03 * k as f64;
+            TrendPoint {
+                month: m,
+                trir: rated.then_some(row.predicted_rate.unwrap_or(6.0) * 0.8 + drift + rng.next()),
+                peer_trir: rated.then_some(5.0 + 0.5 * rng.next()),
+                city_trir: rated.then_some(CITY_RATE + 0.2 * rng.next()),
+                dart: rated.then_some(2.0 + 0.5 * drift + rng.next()),
+                peer_dart: rated.then_some(2.6 + 0.3 * rng.next()),
+                city_dart: rated.then_some(2.1 + 0.1 * rng.next()),
             }
         })
-        .collect();
+        .collect()
+}
 
-    ReportData {
-        title: "Workplace Safety Risk Ranking".to_string(),
-        ranking: Ranking {
-            as_of,
-            horizon: 3,
-            rated,
-            city_predicted: if rated { city_rate } else { 12.4 },
-            rows: rows.clone(),
-        },
-        coverage: Coverage {
-            panel_start: month(2022, 7),
-            panel_end: as_of,
-            departments: 12,
-            files: vec![
-                FileCount { file: "injuries.csv".to_string(), read: 4_812, accepted: 4_779, quarantined: 33 },
-                FileCount { file: "claims.csv".to_string(), read: 2_950, accepted: 2_946, quarantined: 4 },
-                FileCount { file: "exposure.csv".to_string(), read: 432, accepted: 432, quarantined: 0 },
-                FileCount { file: "departments.csv".to_string(), read: 12, accepted: 12, quarantined: 0 },
-            ],
-            rows_quarantined: 37,
-        },
-        city_history,
-        movers: vec![
-            Mover { department: "LIB".into(), name: "Public Library".into(), rank: 7, previous_rank: 11, change: 4 },
-            Mover { department: "PRK2".into(), name: TRICKY.into(), rank: 2, previous_rank: 5, change: 3 },
-            Mover { department: "POL".into(), name: "Police Department".into(), rank: 5, previous_rank: 3, change: -2 },
-        ],
-        cause_pareto,
-        trust: Some(Trust {
-            model_file: "models/default.json".to_string(),
-            trained_to: month(2024, 12),
-            skill_vs_trailing12: vec![(1, 0.043), (3, 0.121), (12, 0.187)],
-            coverage_90: vec![(1, 0.912), (3, 0.874)],
-            spearman_observed: Some(0.71),
-        }),
-        tier_rule: TIER_RULE.to_string(),
-        definitions: vec![
-            (
-                "TRIR".into(),
-                "Recordable cases × 200,000 / hours worked (cases per 100 full-time workers a year).".into(),
-            ),
-            ("DART".into(), "Days-away and restricted (transfer) cases × 200,000 / hours worked.".into()),
-            ("LTIR".into(), "Deaths plus days-away cases × 200,000 / hours worked.".into()),
-            ("Incurred".into(), "Paid plus reserved cost of a claim at the valuation date.".into()),
-            ("Credibility z".into(), "Weight of the department's own experience against its peer group (0–1).".into()),
-        ],
-        departments,
+/// Random shares over six causes and every body part, against an even
+/// city-wide split.
+fn department_mix(rng: &mut Lcg) -> Vec<MixShare> {
+    let mut mix = Vec::new();
+    for (kind, labels) in [("cause", &CAUSES[..6]), ("body_part", &PARTS[..])] {
+        let weights: Vec<f64> = labels.iter().map(|_| 0.2 + rng.next()).collect();
+        let sum: f64 = weights.iter().sum();
+        for (label, w) in labels.iter().zip(&weights) {
+            let share = w / sum;
+            mix.push(MixShare {
+                kind: kind.to_string(),
+                label: label.to_string(),
+                cases: (share * 40.0).round() as u32,
+                share,
+                city_share: 1.0 / labels.len() as f64,
+            });
+        }
     }
+    mix
+}
+
+/// The `k`-th newest case of `department`.
+fn case_line(department: &str, k: usize) -> CaseLine {
+    let class = OshaClass::ALL[k % 5];
+    let day = 28 - (k as i8 % 27);
+    CaseLine {
+        case_id: format!("{}-2025-{:04}", department, 900 - k),
+        event_date: jiff::civil::date(2025 - (k / 40) as i16, 6 - ((k / 8) % 6) as i8, day),
+        osha_class: class,
+        days_away: (class == OshaClass::DaysAway).then_some(3 + k as u32 % 20),
+        days_restricted: (class == OshaClass::Restricted).then_some(5 + k as u32 % 9),
+        cause: (k % 7 != 3).then(|| CAUSES[k % CAUSES.len()].to_string()),
+        body_part: Some(PARTS[k % PARTS.len()].to_string()),
+        incurred: (!k.is_multiple_of(4)).then_some(Cents(((k * 7919) % 60_000 * 100 + 1_234) as i64)),
+    }
+}
+
+fn coverage(as_of: Month) -> Coverage {
+    Coverage {
+        panel_start: month(2022, 7),
+        panel_end: as_of,
+        departments: 12,
+        files: vec![
+            FileCount { file: "injuries.csv".to_string(), read: 4_812, accepted: 4_779, quarantined: 33 },
+            FileCount { file: "claims.csv".to_string(), read: 2_950, accepted: 2_946, quarantined: 4 },
+            FileCount { file: "exposure.csv".to_string(), read: 432, accepted: 432, quarantined: 0 },
+            FileCount { file: "departments.csv".to_string(), read: 12, accepted: 12, quarantined: 0 },
+        ],
+        rows_quarantined: 37,
+    }
+}
+
+fn definitions() -> Vec<(String, String)> {
+    vec![
+        ("TRIR".into(), "Recordable cases × 200,000 / hours worked (cases per 100 full-time workers a year).".into()),
+        ("DART".into(), "Days-away and restricted (transfer) cases × 200,000 / hours worked.".into()),
+        ("LTIR".into(), "Deaths plus days-away cases × 200,000 / hours worked.".into()),
+        ("Incurred".into(), "Paid plus reserved cost of a claim at the valuation date.".into()),
+        ("Credibility z".into(), "Weight of the department's own experience against its peer group (0–1).".into()),
+    ]
 }
 
 fn render(doc: &PdfDocument<'_>, name: &str) -> Vec<u8> {
