@@ -80,10 +80,10 @@ fn no_module_uses_one_to_its_right() {
 #[test]
 fn every_library_module_has_a_stage() {
     for path in sources() {
-        if let Some(module) = module_of(&path) {
-            if module != "lib" && module != "main" && module != "cmd" {
-                assert!(stage(&module).is_some(), "{module} ({}) is in no stage", path.display());
-            }
+        if let Some(module) = module_of(&path)
+            && !["lib", "main", "cmd"].contains(&module.as_str())
+        {
+            assert!(stage(&module).is_some(), "{module} ({}) is in no stage", path.display());
         }
     }
 }

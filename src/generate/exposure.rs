@@ -9,8 +9,8 @@ use super::departments::Dept;
 use super::groups::{BASE_RATE, group_effect};
 use super::params::{GenerateParams, Window};
 use super::random::{EXPOSURE_STREAM, normal, stream};
-use crate::export::truth::TruthRow;
 use super::values::{Fixed, Money, days_in_month};
+use crate::export::truth::TruthRow;
 use crate::schema::Month;
 
 /// The hours the rate is per.

@@ -94,7 +94,8 @@ impl DataFile {
 
     /// Flushes the file into the folder; returns the number of data rows.
     pub fn commit(mut self, folder: &mut StagedFolder, entries: &mut Vec<BadRowEntry>) -> Result<usize, GenerateError> {
-        let counter = self.csv.into_inner().map_err(|e| GenerateError::Io { path: self.path, source: e.into_error() })?;
+        let counter =
+            self.csv.into_inner().map_err(|e| GenerateError::Io { path: self.path, source: e.into_error() })?;
         folder.finish(counter.inner.into_inner())?;
         entries.append(&mut self.bad);
         Ok(self.rows)

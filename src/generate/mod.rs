@@ -245,6 +245,7 @@ mod wcio;
 use std::io;
 use std::path::{Path, PathBuf};
 
+pub use crate::export::truth::{FILE as TRUTH_FILE, TRUTH_DEPARTMENTS_FILE};
 use bad_rows::BadRows;
 use cases::CaseWriter;
 use departments::{Dept, build_departments};
@@ -253,10 +254,10 @@ use files::{BadRowEntry, DataFile, drop_stale, write_bad_rows, write_csv};
 use params::Window;
 pub use params::{GenerateParams, GeneratedSummary};
 use random::{CASE_STREAM, ESTIMATE_STREAM, stream};
-pub use crate::export::truth::{FILE as TRUTH_FILE, TRUTH_DEPARTMENTS_FILE};
 use wcio::Tables;
 
 use crate::export::{ExportError, Keep, StagedFolder};
+use crate::ingest;
 
 #[derive(Debug, thiserror::Error)]
 pub enum GenerateError {
@@ -281,45 +282,20 @@ pub const DEPARTMENTS_FILE: &str = "departments.csv";
 pub const BAD_ROWS_FILE: &str = "bad_rows.csv";
 pub const PARAMS_FILE: &str = "params.json";
 
-/// Contract column order of injuries.csv.
-pub const INJURY_COLUMNS: [&str; 12] = [
-    "case_id",
-    "department",
-    "event_date",
-    "osha_class",
-    "days_away",
-    "days_restricted",
-    "cause_code",
-    "nature_code",
-    "body_part_code",
-    "job_class",
-    "employee_id",
-    "description",
-];
+/// The generated injuries.csv's columns: the contract's, then the personal
+/// columns a real log carries (so the reader's redaction is exercised).
+pub fn injury_columns() -> Vec<&'static str> {
+    [ingest::INJURY_COLUMNS, &["employee_id", "description"]].concat()
+}
 
-/// Contract column order of claims.csv, then the optional extension column
-/// `initial_incurred` (the case estimate at first report).
-pub const CLAIM_COLUMNS: [&str; 19] = [
-    "claim_id",
-    "case_id",
-    "department",
-    "injury_date",
-    "reported_date",
-    "valuation_date",
-    "status",
-    "closed_date",
-    "paid_medical",
-    "paid_indemnity",
-    "paid_expense",
-    "reserve",
-    "litigated",
-    "cause_code",
-    "nature_code",
-    "body_part_code",
-    "job_class",
-    "employee_id",
-    "initial_incurred",
-];
+/// The generated claims.csv's columns: the contract's, with the personal
+/// `employee_id` before the last, the optional `initial_incurred` (the case
+/// estimate at first report).
+pub fn claim_columns() -> Vec<&'static str> {
+    let columns = ingest::CLAIM_COLUMNS;
+    let last = columns.len().saturating_sub(1);
+    [&columns[..last], &["employee_id"], &columns[last..]].concat()
+}
 
 /// Contract column order of exposure.csv.
 pub const EXPOSURE_COLUMNS: [&str; 5] = ["department", "month", "hours_worked", "headcount", "payroll"];
@@ -351,8 +327,8 @@ fn write_data_files(
     let tables = Tables::new();
     let mut bad = BadRows::plan(params, window, cells)?;
 
-    let mut injuries = DataFile::create(folder, INJURIES_FILE, &INJURY_COLUMNS)?;
-    let mut claims = DataFile::create(folder, CLAIMS_FILE, &CLAIM_COLUMNS)?;
+    let mut injuries = DataFile::create(folder, INJURIES_FILE, &injury_columns())?;
+    let mut claims = DataFile::create(folder, CLAIMS_FILE, &claim_columns())?;
     let mut exposure =
         if params.with_exposure { Some(DataFile::create(folder, EXPOSURE_FILE, &EXPOSURE_COLUMNS)?) } else { None };
 
@@ -414,6 +390,8 @@ fn write_reference_files(
 
 #[cfg(test)]
 mod tests {
+    use std::fs;
+
     use super::bad_rows::{FileKind, applicable_pairs};
     use super::*;
 

@@ -57,8 +57,8 @@ use std::path::{Path, PathBuf};
 use jiff::civil::Date;
 use serde::Serialize;
 
-use crate::ingest::{CLAIM_COLUMNS, INJURY_COLUMNS};
 use crate::export::{ExportError, Keep, StagedFolder, csv_bytes};
+use crate::ingest::{CLAIM_COLUMNS, INJURY_COLUMNS};
 use crate::schema::{Cents, ClaimRecord, ClaimStatus, Department, InjuryRecord, OshaClass};
 
 pub use actuarial::{SYNTHETIC_POOLS, fnv1a64, synthetic_pool};

@@ -371,7 +371,7 @@ impl RecordSink for DepartmentList {
 /// of a `.gz`), so each file is opened and read exactly once.
 enum Source {
     Plain(HashingReader<File>),
-    Gzip(flate2::read::MultiGzDecoder<HashingReader<File>>),
+    Gzip(Box<flate2::read::MultiGzDecoder<HashingReader<File>>>),
 }
 
 impl Read for Source {
@@ -396,7 +396,11 @@ impl Source {
 fn open(path: &Path) -> Result<Source, IngestError> {
     let file = File::open(path).map_err(|source| IngestError::Io { path: path.to_path_buf(), source })?;
     let file = HashingReader::new(file);
-    Ok(if is_gzip(path) { Source::Gzip(flate2::read::MultiGzDecoder::new(file)) } else { Source::Plain(file) })
+    Ok(if is_gzip(path) {
+        Source::Gzip(Box::new(flate2::read::MultiGzDecoder::new(file)))
+    } else {
+        Source::Plain(file)
+    })
 }
 
 fn is_gzip(path: &Path) -> bool {

@@ -258,7 +258,7 @@ fn add_reports(
     loaded: &ingest::Loaded<Sinks>,
 ) -> Result<(), PipelineError> {
     folder.add(export::pdf::CABINET_FILE, &PdfDocument::Cabinet(data))?;
-    let per_department: Vec<Result<[(String, Vec<u8>); 2], export::ExportError>> = data
+    let per_department: Vec<Result<[RenderedFile; 2], export::ExportError>> = data
         .departments
         .par_iter()
         .map(|d| {
@@ -278,6 +278,9 @@ fn add_reports(
     }
     Ok(())
 }
+
+/// A file rendered outside the folder: its path and bytes.
+type RenderedFile = (String, Vec<u8>);
 
 /// A format's bytes, its path named in the error (for work done outside
 /// the folder, in parallel).

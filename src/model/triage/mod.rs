@@ -58,8 +58,8 @@ pub enum TriageError {
     OneClass { side: &'static str, severe: usize, claims: usize },
     #[error("invalid triage parameters: {0}")]
     InvalidParams(String),
-    #[error("logistic regression: {0}")]
+    #[error("logistic regression failed")]
     Logistic(#[from] linfa_logistic::error::Error),
-    #[error("decision tree: {0}")]
+    #[error("decision tree failed")]
     Tree(#[from] linfa::Error),
 }
