@@ -154,6 +154,33 @@ impl<A: RecordSink, B: RecordSink> RecordSink for (A, B) {
     }
 }
 
+/// A sink a job may or may not need, decided before the files are read.
+impl<S: RecordSink> RecordSink for Option<S> {
+    fn fork(&self) -> Self {
+        self.as_ref().map(S::fork)
+    }
+    fn merge(&mut self, other: Self) {
+        if let (Some(a), Some(b)) = (self.as_mut(), other) {
+            a.merge(b);
+        }
+    }
+    fn injury(&mut self, record: &InjuryRecord<'_>) {
+        if let Some(s) = self {
+            s.injury(record);
+        }
+    }
+    fn claim(&mut self, record: &ClaimRecord<'_>) {
+        if let Some(s) = self {
+            s.claim(record);
+        }
+    }
+    fn exposure(&mut self, record: &ExposureRecord<'_>) {
+        if let Some(s) = self {
+            s.exposure(record);
+        }
+    }
+}
+
 /// A sink that keeps nothing, for callers that only want the account.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Discard;

@@ -78,7 +78,7 @@ pub struct RunOutcome {
     pub model_note: String,
 }
 
-type Sinks = (PanelBuilder, (CaseCollector, TriageCollector));
+type Sinks = (PanelBuilder, (CaseCollector, Option<TriageCollector>));
 
 /// Runs the whole job. `stage` is told what is happening (for progress).
 pub fn run(opts: &RunOptions, stage: &(dyn Fn(&str) + Sync)) -> Result<RunOutcome, PipelineError> {
@@ -88,7 +88,9 @@ pub fn run(opts: &RunOptions, stage: &(dyn Fn(&str) + Sync)) -> Result<RunOutcom
     let mut timings: BTreeMap<&str, f64> = BTreeMap::new();
     let clock = Instant::now();
     stage("validating");
-    let sinks: Sinks = (PanelBuilder::default(), (CaseCollector::new(), TriageCollector::new()));
+    let candidate = candidate_model(opts)?;
+    let triage = candidate.may_train(&opts.data).then(TriageCollector::new);
+    let sinks: Sinks = (PanelBuilder::default(), (CaseCollector::new(), triage));
     let Read { mut loaded, panel } = super::read(&opts.data, opts.as_of, sinks)?;
     let (cases, triage) = std::mem::take(&mut loaded.sink.1);
     let cases = cases.within(panel.end.plus(-11).first_day(), panel.end.last_day());
@@ -96,7 +98,7 @@ pub fn run(opts: &RunOptions, stage: &(dyn Fn(&str) + Sync)) -> Result<RunOutcom
 
     stage("model");
     let t = Instant::now();
-    let chosen = choose_model(opts, &panel, &loaded, triage)?;
+    let chosen = choose_model(opts, candidate, &panel, &loaded, triage)?;
     timings.insert("model", t.elapsed().as_secs_f64());
 
     stage("scoring");
@@ -214,31 +216,63 @@ fn loaded_from(path: &Path) -> Result<Chosen, PipelineError> {
     })
 }
 
+/// The model a run will try, known before the data are read.
+enum Candidate {
+    /// `--model`: used as it is, or the run fails.
+    Given(Chosen),
+    /// The default model, or why it could not be read.
+    Default(Result<Chosen, String>),
+}
+
+impl Candidate {
+    /// Whether the run may have to train a model, and so needs the triage
+    /// claims from its one pass over the files. Only when the default
+    /// model reads, models the same kind (rates or counts) as the folder
+    /// holds, and a departments.csv fixes the department list can the run
+    /// tell before reading that it will not (and then it keeps the memory).
+    fn may_train(&self, data: &Path) -> bool {
+        let present = |kind| ingest::locate(data, kind).ok().flatten().is_some();
+        match self {
+            Candidate::Given(_) => false,
+            Candidate::Default(Err(_)) => true,
+            Candidate::Default(Ok(c)) => {
+                c.file.model.rated != present(ingest::FileKind::Exposure) || !present(ingest::FileKind::Departments)
+            }
+        }
+    }
+}
+
+fn candidate_model(opts: &RunOptions) -> Result<Candidate, PipelineError> {
+    Ok(match &opts.model {
+        Some(path) => Candidate::Given(loaded_from(path)?),
+        None => Candidate::Default(loaded_from(&opts.default_model).map_err(|e| crate::error_chain(&e))),
+    })
+}
+
 fn choose_model(
     opts: &RunOptions,
+    candidate: Candidate,
     panel: &Panel,
     loaded: &ingest::Loaded<Sinks>,
-    triage: TriageCollector,
+    triage: Option<TriageCollector>,
 ) -> Result<Chosen, PipelineError> {
-    if let Some(path) = &opts.model {
-        let chosen = loaded_from(path)?;
-        fits(&chosen.file, panel).map_err(|reason| PipelineError::ModelMismatch { path: path.clone(), reason })?;
-        return Ok(chosen);
-    }
-    let why = match loaded_from(&opts.default_model) {
-        Ok(chosen) => match fits(&chosen.file, panel) {
+    let why = match candidate {
+        Candidate::Given(chosen) => {
+            let path = opts.model.clone().unwrap_or_default();
+            fits(&chosen.file, panel).map_err(|reason| PipelineError::ModelMismatch { path, reason })?;
+            return Ok(chosen);
+        }
+        Candidate::Default(Ok(chosen)) => match fits(&chosen.file, panel) {
             Ok(()) => return Ok(chosen),
             Err(reason) => reason,
         },
-        Err(e) => crate::error_chain(&e),
+        Candidate::Default(Err(why)) => why,
     };
     let truth = truth_in(&opts.data)?;
-    let data = TrainingData {
-        panel,
-        triage: triage.finish(loaded.departments.as_deref()),
-        truth: truth.as_ref(),
-        inputs: input_digests(&loaded.files),
-    };
+    // Without the claims (the default model looked as if it would fit),
+    // the trained model has no triage part; ranking does not use it.
+    let triage = triage.unwrap_or_default().finish(loaded.departments.as_deref());
+    let data = TrainingData { panel, triage, truth: truth.as_ref(), inputs: input_digests(&loaded.files) };
     let file = model::train(data, &TrainOptions::default(), &|| {})?;
     let bytes = file.serialize().map_err(|source| export::ExportError::Format { file: "model.json".into(), source })?;
     Ok(Chosen {
