@@ -23,7 +23,7 @@ fn sample() -> std::path::PathBuf {
 #[divan::bench(sample_count = 10)]
 fn train_without_backtest() {
     let options = TrainOptions { backtest: None, ..TrainOptions::default() };
-    pipeline::train::train(&sample(), None, &options, &|| {}).expect("train");
+    pipeline::train::train(&pipeline::Source::new(&sample(), None), None, &options, &|| {}).expect("train");
 }
 
 /// The backtest's folds (24 origins × 3 horizons) on `threads` threads.

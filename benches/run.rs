@@ -40,11 +40,13 @@ fn run_full(bencher: divan::Bencher) {
     let opts = RunOptions {
         data,
         model: None,
-        default_model: Path::new(env!("CARGO_MANIFEST_DIR")).join("models/default.json"),
+        default_models: vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("models/default.json")],
         as_of: None,
         horizon: 12,
         out,
         mode: Mode::Full,
+        config: Default::default(),
+        force: false,
     };
     bencher.bench(|| run::run(&opts, &|_| {}).expect("run"));
 }

@@ -11,14 +11,18 @@
 //! reader; the staged output folder) → `pipeline` (the jobs: monthly run,
 //! validate, train, backtest) → the CLI (the binary's `cmd`).
 //!
-//! `digest` and `codes` are leaf helpers used from `ingest` on. `generate`
+//! `config` (the settings of `riskrank.toml`) is read by every stage.
+//! `gate` (the data gate) judges what `ingest` read before anything is
+//! ranked. `digest` and `codes` are leaf helpers used from `ingest` on. `generate`
 //! (synthetic data with known truth) and `import` (real public datasets
 //! mapped onto the data contract) are tools at the pipeline's level: they
 //! write data folders through `export`.
 
 pub mod codes;
+pub mod config;
 pub mod digest;
 pub mod export;
+pub mod gate;
 pub mod generate;
 pub mod import;
 pub mod ingest;

@@ -1,5 +1,6 @@
 //! The `riskrank` binary: parse the command line, run one subcommand,
-//! print errors plainly and exit 2 on failure.
+//! print errors plainly; exit 0 on success, 1 on success with warnings,
+//! 2 on failure (nothing written).
 
 use clap::Parser;
 
@@ -8,9 +9,12 @@ mod cmd;
 fn main() {
     restore_sigpipe();
     let cli = cmd::Cli::parse();
-    if let Err(err) = cmd::run(cli) {
-        eprintln!("error: {err:#}");
-        std::process::exit(2);
+    match cmd::run(cli) {
+        Ok(status) => std::process::exit(status.code()),
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            std::process::exit(2);
+        }
     }
 }
 

@@ -16,6 +16,8 @@ use std::str::FromStr;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
+pub use crate::config::DateFormat;
+
 /// OSHA 300 case classification: the most serious outcome of a case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -82,9 +84,20 @@ impl ClaimStatus {
     }
 }
 
-/// Parses one of a fixed set of enum spellings, case-insensitively.
+/// Parses one of a fixed set of enum spellings, ignoring case, spaces,
+/// hyphens and underscores (`Days Away`, `DAYS-AWAY`, `daysaway`): real
+/// exports write their labels, not the contract's snake_case.
 fn parse_enum<T: Copy>(s: &str, all: &[T], name: impl Fn(T) -> &'static str) -> Option<T> {
-    all.iter().copied().find(|v| name(*v).eq_ignore_ascii_case(s))
+    if let Some(v) = all.iter().copied().find(|v| name(*v).eq_ignore_ascii_case(s)) {
+        return Some(v);
+    }
+    let folded = fold_label(s);
+    all.iter().copied().find(|v| fold_label(name(*v)) == folded)
+}
+
+/// A label lower-cased, without spaces, hyphens and underscores.
+pub fn fold_label(s: &str) -> String {
+    s.chars().filter(|c| !matches!(c, ' ' | '-' | '_')).flat_map(char::to_lowercase).collect()
 }
 
 impl FromStr for OshaClass {
@@ -297,6 +310,49 @@ pub fn day_number(date: Date) -> i32 {
 }
 
 /// `YYYY-MM`.
+/// A date written as `format` says (the config's `[input] date_format`).
+/// An ISO date is read whatever the format: it cannot be mistaken for
+/// another, and exports often mix them in.
+pub fn parse_date_as(s: &str, format: &DateFormat) -> Result<Date, ScalarError> {
+    if let Ok(d) = parse_date(s) {
+        return Ok(d);
+    }
+    let date = match format {
+        DateFormat::Iso => return parse_date(s),
+        DateFormat::Pattern(p) => {
+            Date::strptime(p, s).map_err(|_| unparsable(s, "a date in the configured date_format"))?
+        }
+        DateFormat::ExcelSerial => excel_serial(s)?,
+    };
+    if !(1900..=2200).contains(&date.year()) {
+        return Err(ScalarError::OutOfRange(s.to_string(), "year must be 1900-2200"));
+    }
+    Ok(date)
+}
+
+/// Excel's serial day number: days since 1899-12-30 (a fraction is the
+/// time of day, dropped).
+fn excel_serial(s: &str) -> Result<Date, ScalarError> {
+    let whole = s.split_once('.').map_or(s, |(w, f)| if f.bytes().all(|b| b.is_ascii_digit()) { w } else { s });
+    let days: i32 = whole.parse().map_err(|_| unparsable(s, "an Excel serial day number"))?;
+    if !(1..=200_000).contains(&days) {
+        return Err(ScalarError::OutOfRange(s.to_string(), "an Excel serial day must be 1-200000"));
+    }
+    jiff::civil::date(1899, 12, 30)
+        .checked_add(jiff::Span::new().days(i64::from(days)))
+        .map_err(|_| unparsable(s, "an Excel serial day number"))
+}
+
+/// A month, `YYYY-MM`; with a configured date format, a date in that
+/// format stands for its month.
+pub fn parse_month_as(s: &str, format: &DateFormat) -> Result<Month, ScalarError> {
+    match (parse_month(s), format) {
+        (Ok(m), _) => Ok(m),
+        (Err(e), DateFormat::Iso) => Err(e),
+        (Err(e), _) => parse_date_as(s, format).map(Month::of).map_err(|_| e),
+    }
+}
+
 pub fn parse_month(s: &str) -> Result<Month, ScalarError> {
     let b = s.as_bytes();
     if b.len() != 7 || b[4] != b'-' {
@@ -533,7 +589,10 @@ mod tests {
         assert_eq!(parse_bool("0"), Ok(false));
         assert!(parse_bool("maybe").is_err());
         assert_eq!("Days_Away".parse::<OshaClass>(), Ok(OshaClass::DaysAway));
-        assert!("days away".parse::<OshaClass>().is_err());
+        assert_eq!("Days Away".parse::<OshaClass>(), Ok(OshaClass::DaysAway));
+        assert_eq!("DAYS-AWAY".parse::<OshaClass>(), Ok(OshaClass::DaysAway));
+        assert_eq!("other recordable".parse::<OshaClass>(), Ok(OshaClass::OtherRecordable));
+        assert!("days off".parse::<OshaClass>().is_err());
         assert_eq!("reopened".parse::<ClaimStatus>(), Ok(ClaimStatus::Reopened));
     }
 

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 /// The stages, left to right; modules in one inner list share a stage.
 const STAGES: &[&[&str]] = &[
-    &["digest", "codes", "schema"],
-    &["ingest"],
+    &["config", "digest", "codes", "schema"],
+    &["ingest", "gate"],
     &["metrics", "panel"],
     &["model"],
     &["rank"],

@@ -156,12 +156,15 @@ fn backtest_intervals_cover_and_the_model_beats_the_baselines() {
 #[test]
 fn the_committed_default_model_is_reproduced_byte_for_byte() {
     let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/default.json");
-    let (file, _) = pipeline::train::train(&sample(), None, &TrainOptions::default(), &|| {}).unwrap();
+    let source = pipeline::Source::new(&sample(), None);
+    let truth = sample().join("truth.csv");
+    let (file, _, _) = pipeline::train::train(&source, Some(&truth), &TrainOptions::default(), &|| {}).unwrap();
     let bytes = file.serialize().unwrap();
     assert_eq!(
         std::fs::read(&committed).unwrap(),
         bytes,
-        "models/default.json differs from a retrain: run `cargo run --release -- train` and commit it"
+        "models/default.json differs from a retrain: run `cargo run --release -- train --truth \
+         data-samples/truth.csv --out models/default.json --force` and commit it"
     );
     assert_eq!(model_file::load(&committed).unwrap().file, file);
 }

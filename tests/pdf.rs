@@ -13,7 +13,7 @@ use std::time::Instant;
 use riskrank::report::charts;
 use riskrank::report::data::{
     CaseLine, CityMonth, Coverage, DepartmentReport, FileCount, MixShare, Mover, ParetoItem, Ranking, RankingRow,
-    ReportData, RiskTier, TIER_RULE, TrendPoint, Trust,
+    ReportData, RiskTier, TrendPoint, Trust,
 };
 use riskrank::report::pdf::{PdfDocument, cabinet_markup, department_markup, escape, render_pdf};
 use riskrank::schema::{Cents, Month, OshaClass};
@@ -91,20 +91,24 @@ fn report_data(rated: bool) -> ReportData {
     let departments: Vec<DepartmentReport> =
         rows.iter().enumerate().map(|(i, row)| department_report(i, row, as_of, rated, &mut rng)).collect();
     ReportData {
+        organisation: "Risk Reduction Cabinet".to_string(),
         title: "Workplace Safety Risk Ranking".to_string(),
+        data_warning: None,
         ranking: Ranking {
             as_of,
             horizon: 3,
             rated,
             city_predicted: if rated { CITY_RATE } else { 12.4 },
+            compared_with: Some(as_of.plus(-1)),
+            data_warning: None,
             rows: rows.clone(),
         },
         coverage: coverage(as_of),
         city_history,
         movers: vec![
-            Mover { department: "LIB".into(), name: "Public Library".into(), rank: 7, previous_rank: 11, change: 4 },
-            Mover { department: "PRK2".into(), name: TRICKY.into(), rank: 2, previous_rank: 5, change: 3 },
-            Mover { department: "POL".into(), name: "Police Department".into(), rank: 5, previous_rank: 3, change: -2 },
+            mover("LIB", "Public Library", 7, 11, true),
+            mover("PRK2", TRICKY, 2, 5, true),
+            mover("POL", "Police Department", 5, 3, false),
         ],
         cause_pareto,
         trust: Some(Trust {
@@ -114,10 +118,15 @@ fn report_data(rated: bool) -> ReportData {
             coverage_90: vec![(1, 0.912), (3, 0.874)],
             spearman_observed: Some(0.71),
         }),
-        tier_rule: TIER_RULE.to_string(),
+        tier_rule: riskrank::rank::tier_rule(&Default::default()),
         definitions: definitions(),
         departments,
     }
+}
+
+fn mover(code: &str, name: &str, rank: u32, previous_rank: u32, significant: bool) -> Mover {
+    let change = i64::from(previous_rank) - i64::from(rank);
+    Mover { department: code.into(), name: name.into(), rank, previous_rank, change, significant }
 }
 
 /// The twelve departments in rank order, rates falling with the rank.
@@ -143,6 +152,8 @@ fn ranking_rows(rated: bool, rng: &mut Lcg) -> Vec<RankingRow> {
                 trailing12_dart: rated.then_some(rate * 0.55),
                 trailing12_incurred: Cents((cases * 4.0 * 1_425_000.0) as i64),
                 actual_to_expected: if i == 11 { None } else { Some(0.7 + 0.6 * rng.next()) },
+                rank_low: (i as u32).max(1),
+                rank_high: i as u32 + 2,
                 rank_change: match i {
                     0 => Some(0),
                     1 => Some(3),

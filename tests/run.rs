@@ -51,8 +51,8 @@ fn the_run_writes_every_report_and_they_read_right() {
     assert_eq!(
         header,
         "rank,department,name,group,risk_tier,predicted_cases,predicted_cases_low,predicted_cases_high,predicted_rate,\
-predicted_incurred,trailing12_trir,trailing12_dart,trailing12_incurred,actual_to_expected,rank_change,cost_rank,\
-credibility_z,top_driver"
+predicted_incurred,trailing12_trir,trailing12_dart,trailing12_incurred,actual_to_expected,rank_low,rank_high,\
+rank_change,rank_change_vs,cost_rank,credibility_z,top_driver,data_warning"
             .split(',')
             .collect::<Vec<_>>()
     );
@@ -179,11 +179,12 @@ fn rank_then_report_and_rank_changes() {
     riskrank().arg("report").arg("--data").arg(sample()).arg("--out").arg(dir.path()).assert().success();
     assert!(month.join("cabinet.pdf").exists() && month.join("departments").is_dir());
     assert_eq!(fs::read(month.join("ranking.csv")).unwrap(), ranking, "report keeps the ranking");
-    // A second ranking of the same month finds the first: every change is 0.
+    // A second ranking of the same month does not compare with the first
+    // (only an earlier month's run counts): no change is shown.
     riskrank().arg("rank").arg("--data").arg(sample()).arg("--out").arg(dir.path()).assert().success();
     let mut r = csv::Reader::from_path(month.join("ranking.csv")).unwrap();
     let col = r.headers().unwrap().iter().position(|h| h == "rank_change").unwrap();
-    assert!(r.records().all(|x| &x.unwrap()[col] == "0"));
+    assert!(r.records().all(|x| x.unwrap()[col].is_empty()));
 }
 
 /// A run on each real dataset beside the project (imported first); all are
@@ -204,7 +205,8 @@ fn the_run_works_on_every_imported_real_dataset() {
             .arg("--out")
             .arg(&out)
             .assert()
-            .success()
+            .code(1)
+            .stderr(contains("warning: model: trained on this data and saved as"))
             .stdout(contains("predicted cases (no hours: rates unavailable)"))
             .stdout(contains("trained on this data"));
         let month = fs::read_dir(&out).unwrap().next().unwrap().unwrap().path();

@@ -58,7 +58,12 @@ fn every_injected_bad_row_and_no_good_row_is_quarantined() {
     let data = dir.path().join("data");
     generate(&data, &["--bad-rows", "66"]);
     let out = dir.path().join("out");
-    validate(&data, &out).success().stdout(contains("read = accepted + quarantined"));
+    // So many planted bad rows in a small folder that the data gate would
+    // refuse them: validate still writes everything, and exits 1.
+    validate(&data, &out)
+        .code(1)
+        .stdout(contains("read = accepted + quarantined"))
+        .stdout(contains("data gate: REFUSE"));
     let expected = injected(&data);
     assert_eq!(expected.len(), 66);
     assert_eq!(quarantined(&out.join("2025-12")), expected);
@@ -134,7 +139,8 @@ fn validate_runs_on_every_imported_real_dataset() {
         let data = dir.path().join("data");
         riskrank().args(["import", source]).arg(&input).arg("--out").arg(&data).assert().success();
         let out = dir.path().join("out");
-        let assert = riskrank().args(["validate", "--data"]).arg(&data).arg("--out").arg(&out).assert().success();
+        let assert = riskrank().args(["validate", "--data"]).arg(&data).arg("--out").arg(&out).assert();
+        let assert = assert.code(1).stderr(contains("warning: no exposure.csv"));
         let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
         assert!(stdout.contains("injuries.csv") && !stdout.contains("FAIL"), "{source}:\n{stdout}");
         let month = fs::read_dir(&out).unwrap().next().unwrap().unwrap().path();
@@ -162,7 +168,7 @@ fn without_exposure_rates_are_empty_not_invented() {
     let data = dir.path().join("data");
     generate(&data, &["--no-exposure"]);
     let out = dir.path().join("out");
-    validate(&data, &out).success().stderr(contains("no exposure.csv"));
+    validate(&data, &out).code(1).stderr(contains("warning: no exposure.csv"));
     let mut reader = csv::Reader::from_path(out.join("2025-12").join("panel.csv")).unwrap();
     let header = reader.headers().unwrap().clone();
     let trir = header.iter().position(|h| h == "trir").unwrap();

@@ -8,6 +8,11 @@ use anyhow::Context;
 use riskrank::generate::{self, GenerateParams};
 use riskrank::schema::Month;
 
+pub const EXAMPLES: &str = "Examples:
+  riskrank generate --out /tmp/synthetic                 40 departments, 6 years, seed 7
+  riskrank generate --out /tmp/dirty --bad-rows 200      with planted bad rows (listed in bad_rows.csv)
+  riskrank generate --out /tmp/counts --no-exposure      without hours worked";
+
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Random seed; the same seed and parameters give byte-identical files.

@@ -7,6 +7,10 @@ use std::path::PathBuf;
 use anyhow::Context;
 use riskrank::import::{self, ImportSummary, Source};
 
+pub const EXAMPLES: &str = "Examples:
+  riskrank import osha-severe osha_severe_injuries.csv --out data/osha
+  riskrank import cax-claims cax_public_test.csv --out data/cax   (see docs/real-data.md)";
+
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Which dataset the input file is.

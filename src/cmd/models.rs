@@ -4,6 +4,10 @@ use std::path::PathBuf;
 
 use riskrank::export::model_file;
 
+pub const EXAMPLES: &str = "Examples:
+  riskrank models show models/default.json
+  riskrank models show reports/2025-12/model.json     a model a run trained";
+
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(subcommand)]

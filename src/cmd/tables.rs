@@ -1,29 +1,66 @@
 //! The tables the commands print: the per-file validation account, the
 //! ranking's top ten and the backtest metrics.
 
-use riskrank::ingest::FileReport;
+use riskrank::gate::Verdict;
+use riskrank::ingest::{FileReport, UnreadFile};
 use riskrank::model::backtest::BacktestReport;
 use riskrank::rank::Ranking;
 
-/// One line per input file: read, accepted, quarantined, top reasons.
-pub fn print_validation(files: &[FileReport]) {
-    println!("{:<22} {:>10} {:>10} {:>12}  {:<5} top reasons", "file", "read", "accepted", "quarantined", "check");
+/// One line per input file: the account (read = accepted + quarantined)
+/// and, when given, the data gate's verdict on the file, kept apart: a
+/// balanced account says nothing about whether the data can be used.
+pub fn print_validation(files: &[FileReport], verdict: Option<&Verdict>) {
+    println!(
+        "{:<22} {:>10} {:>10} {:>12} {:>6}  {:<8} {:<7} top reasons",
+        "file", "read", "accepted", "quarantined", "share", "account", "gate"
+    );
     for f in files {
         let mut reasons: Vec<_> = f.reasons.iter().collect();
         reasons.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
         let top: Vec<String> = reasons.iter().take(3).map(|(r, n)| format!("{r} {n}")).collect();
-        let check = if f.balanced() { "ok" } else { "FAIL" };
+        let account = if f.balanced() { "balanced" } else { "FAIL" };
+        let name = f.file_name();
+        let gate = match verdict {
+            Some(v) if v.of_file(&name).next().is_some() => "REFUSE",
+            Some(_) => "pass",
+            None => "-",
+        };
+        let share =
+            if f.read > 0 { format!("{:.1}%", 100.0 * f.quarantined as f64 / f.read as f64) } else { "-".into() };
         println!(
-            "{:<22} {:>10} {:>10} {:>12}  {:<5} {}",
-            f.file_name(),
+            "{:<22} {:>10} {:>10} {:>12} {:>6}  {:<8} {:<7} {}",
+            name,
             f.read,
             f.accepted,
             f.quarantined,
-            check,
+            share,
+            account,
+            gate,
             top.join(", ")
         );
     }
-    println!("check: read = accepted + quarantined for every file");
+    println!("account: read = accepted + quarantined for every file");
+    if let Some(v) = verdict {
+        if v.passed() {
+            println!("data gate: pass (a run would go ahead)");
+        } else {
+            println!("data gate: REFUSE (a run would stop; `--force` runs anyway):");
+            for f in &v.findings {
+                println!("  - {}", f.message);
+            }
+        }
+    }
+}
+
+/// The folder's files that were not read, and why.
+pub fn print_unread(unread: &[UnreadFile]) {
+    if unread.is_empty() {
+        return;
+    }
+    println!("not read:");
+    for u in unread {
+        println!("  {:<24} {}", u.name, u.reason);
+    }
 }
 
 /// The ten highest-ranked departments.
@@ -34,6 +71,9 @@ pub fn print_ranking(r: &Ranking) {
         "predicted cases (no hours: rates unavailable)"
     };
     println!("\nranking for the {} months after {} by {basis}:", r.horizon, r.as_of);
+    if let Some(m) = r.compared_with {
+        println!("(rank changes vs {m}, the latest earlier run in the output folder)");
+    }
     for row in r.rows.iter().take(10) {
         let value = row.predicted_rate.map_or(format!("{:.1} cases", row.predicted_cases), |v| format!("{v:.2}"));
         println!("{:>3}. {:<28} {:>10}  {:<9} {}", row.rank, row.name, value, row.risk_tier.as_str(), row.top_driver);

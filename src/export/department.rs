@@ -2,8 +2,13 @@
 //! months (no personal data: [`CaseLine`] has no employee id, name or free
 //! text), and the file names of a department's outputs.
 
-use super::{Exporter, FormatError, csv_bytes};
+use super::{CsvRow, Exporter, FormatError, csv_bytes};
 use crate::report::data::CaseLine;
+
+impl CsvRow for CaseLine {
+    const COLUMNS: &'static [&'static str] =
+        &["case_id", "event_date", "osha_class", "days_away", "days_restricted", "cause", "body_part", "incurred"];
+}
 
 /// A department's case list as CSV.
 pub struct CaseListCsv<'a>(pub &'a [CaseLine]);

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::{Exporter, Fixed4, FormatError, csv_bytes};
+use super::{CsvRow, Exporter, Fixed4, FormatError, csv_bytes};
 use crate::codes::{CodeKind, CodeTable};
 use crate::panel::{CodeMix, Panel};
 
@@ -68,4 +68,19 @@ pub struct MixRow {
     pub city_share_t12: Option<Fixed4>,
     pub cases_all: u32,
     pub share_all: Option<Fixed4>,
+}
+
+impl CsvRow for MixRow {
+    const COLUMNS: &'static [&'static str] = &[
+        "department",
+        "kind",
+        "code",
+        "name",
+        "category",
+        "cases_t12",
+        "share_t12",
+        "city_share_t12",
+        "cases_all",
+        "share_all",
+    ];
 }

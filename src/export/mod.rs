@@ -62,6 +62,12 @@ pub enum ExportError {
         #[source]
         source: csv::Error,
     },
+    #[error("cannot read {}", path.display())]
+    ReadJson {
+        path: PathBuf,
+        #[source]
+        source: serde_json::Error,
+    },
 }
 
 /// One output format: its data, turned into the file's bytes.
@@ -98,11 +104,47 @@ impl Serialize for Fixed2 {
     }
 }
 
-/// Serialises rows with the csv crate into memory. The header comes from
-/// the first row (serde), so an empty table has none; see the formats that
-/// need one.
-pub fn csv_bytes<T: serde::Serialize>(rows: impl IntoIterator<Item = T>) -> Result<Vec<u8>, csv::Error> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
+/// A row type of a CSV output and its columns, in order: the header is
+/// written from these even when a table has no rows (a table with no rows
+/// is still a valid CSV with its columns). Debug builds check them
+/// against the names serde gives the first row's fields.
+pub trait CsvRow: Serialize {
+    const COLUMNS: &'static [&'static str];
+}
+
+impl<T: CsvRow> CsvRow for &T {
+    const COLUMNS: &'static [&'static str] = T::COLUMNS;
+}
+
+/// `departments.csv` as the generator and the importers write it.
+impl CsvRow for crate::schema::Department {
+    const COLUMNS: &'static [&'static str] = &["department", "name", "group"];
+}
+
+/// `injuries.csv` as the importers write it.
+impl CsvRow for crate::schema::InjuryRecord<'_> {
+    const COLUMNS: &'static [&'static str] = crate::ingest::INJURY_COLUMNS;
+}
+
+/// `claims.csv` as the importers write it.
+impl CsvRow for crate::schema::ClaimRecord<'_> {
+    const COLUMNS: &'static [&'static str] = crate::ingest::CLAIM_COLUMNS;
+}
+
+/// Serialises rows with the csv crate into memory, under their header.
+pub fn csv_bytes<T: CsvRow>(rows: impl IntoIterator<Item = T>) -> Result<Vec<u8>, csv::Error> {
+    let mut writer = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
+    writer.write_record(T::COLUMNS)?;
+    #[cfg_attr(not(debug_assertions), allow(unused_mut))]
+    let mut rows = rows.into_iter().peekable();
+    #[cfg(debug_assertions)]
+    if let Some(first) = rows.peek() {
+        let mut probe = csv::Writer::from_writer(Vec::new());
+        probe.serialize(first)?;
+        let bytes = probe.into_inner().map_err(|e| csv::Error::from(e.into_error()))?;
+        let derived = String::from_utf8_lossy(&bytes).lines().next().unwrap_or_default().to_string();
+        debug_assert_eq!(derived, T::COLUMNS.join(","), "a CSV header differs from its rows' fields");
+    }
     for row in rows {
         writer.serialize(row)?;
     }
@@ -151,5 +193,13 @@ mod tests {
         let names: Vec<_> =
             std::fs::read_dir(path.parent().unwrap()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names.len(), 1);
+    }
+
+    #[test]
+    fn an_empty_table_keeps_its_header() {
+        let empty: [&crate::schema::Department; 0] = [];
+        assert_eq!(csv_bytes(empty).unwrap(), b"department,name,group\n");
+        let none = department::CaseListCsv(&[]).serialize().unwrap();
+        assert!(String::from_utf8(none).unwrap().starts_with("case_id,event_date,osha_class,"));
     }
 }

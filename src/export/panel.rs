@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::{Exporter, Fixed2, Fixed4, FormatError, csv_bytes};
+use super::{CsvRow, Exporter, Fixed2, Fixed4, FormatError, csv_bytes};
 use crate::panel::{DepartmentMonth, DepartmentSeries, Panel, Window};
 use crate::schema::{Cents, Month};
 
@@ -82,6 +82,54 @@ pub struct PanelRow {
     pub t12_incurred_per_200k_hours: Option<Fixed4>,
     pub t12_loss_rate_per_100_payroll: Option<Fixed4>,
     pub t12_loss_rate_capped_per_100_payroll: Option<Fixed4>,
+}
+
+impl CsvRow for PanelRow {
+    const COLUMNS: &'static [&'static str] = &[
+        "department",
+        "name",
+        "group",
+        "month",
+        "deaths",
+        "days_away_cases",
+        "restricted_cases",
+        "other_recordable_cases",
+        "first_aid_cases",
+        "near_miss_cases",
+        "recordable_cases",
+        "days_away",
+        "days_restricted",
+        "claims",
+        "open_claims",
+        "litigated_claims",
+        "paid",
+        "incurred",
+        "incurred_capped",
+        "mean_report_lag_days",
+        "hours",
+        "headcount",
+        "payroll",
+        "trir",
+        "dart",
+        "ltir",
+        "severity_rate",
+        "claim_frequency",
+        "incurred_per_200k_hours",
+        "loss_rate_per_100_payroll",
+        "loss_rate_capped_per_100_payroll",
+        "t12_months_with_hours",
+        "t12_recordable_cases",
+        "t12_incurred",
+        "t12_hours",
+        "t12_trir",
+        "t12_dart",
+        "t12_ltir",
+        "t12_severity_rate",
+        "t12_claim_frequency",
+        "t12_incurred_per_200k_hours",
+        "t12_loss_rate_per_100_payroll",
+        "t12_loss_rate_capped_per_100_payroll",
+    ];
 }
 
 impl PanelRow {

@@ -7,10 +7,10 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::{ExportError, Exporter, FormatError, csv_bytes};
+use super::{CsvRow, ExportError, Exporter, FormatError, csv_bytes};
 use super::{Fixed2, Fixed4};
-use crate::rank::{Ranking, RankingRow, RiskTier};
-use crate::schema::Cents;
+use crate::rank::{PreviousRanking, RankRange, Ranking, RankingRow, RiskTier};
+use crate::schema::{Cents, Month};
 
 /// The file's name in a month's folder.
 pub const FILE: &str = "ranking.csv";
@@ -32,14 +32,47 @@ struct RankingCsvRow<'a> {
     trailing12_dart: Option<Fixed4>,
     trailing12_incurred: Cents,
     actual_to_expected: Option<Fixed4>,
+    rank_low: u32,
+    rank_high: u32,
     rank_change: Option<i64>,
+    /// The month of the run `rank_change` compares with.
+    rank_change_vs: Option<Month>,
     cost_rank: u32,
     credibility_z: Fixed4,
     top_driver: &'a str,
+    /// The data gate's findings, on every row, when the run was forced.
+    data_warning: Option<&'a str>,
 }
 
-impl<'a> From<&'a RankingRow> for RankingCsvRow<'a> {
-    fn from(r: &'a RankingRow) -> Self {
+impl CsvRow for RankingCsvRow<'_> {
+    const COLUMNS: &'static [&'static str] = &[
+        "rank",
+        "department",
+        "name",
+        "group",
+        "risk_tier",
+        "predicted_cases",
+        "predicted_cases_low",
+        "predicted_cases_high",
+        "predicted_rate",
+        "predicted_incurred",
+        "trailing12_trir",
+        "trailing12_dart",
+        "trailing12_incurred",
+        "actual_to_expected",
+        "rank_low",
+        "rank_high",
+        "rank_change",
+        "rank_change_vs",
+        "cost_rank",
+        "credibility_z",
+        "top_driver",
+        "data_warning",
+    ];
+}
+
+impl<'a> RankingCsvRow<'a> {
+    fn new(r: &'a RankingRow, ranking: &'a Ranking) -> Self {
         RankingCsvRow {
             rank: r.rank,
             department: &r.department,
@@ -55,37 +88,87 @@ impl<'a> From<&'a RankingRow> for RankingCsvRow<'a> {
             trailing12_dart: r.trailing12_dart.map(Fixed4),
             trailing12_incurred: r.trailing12_incurred,
             actual_to_expected: r.actual_to_expected.map(Fixed4),
+            rank_low: r.rank_low,
+            rank_high: r.rank_high,
             rank_change: r.rank_change,
+            rank_change_vs: r.rank_change.and(ranking.compared_with),
             cost_rank: r.cost_rank,
             credibility_z: Fixed4(r.credibility_z),
             top_driver: &r.top_driver,
+            data_warning: ranking.data_warning.as_deref(),
         }
     }
 }
 
 impl Exporter for Ranking {
     fn serialize(&self) -> Result<Vec<u8>, FormatError> {
-        Ok(csv_bytes(self.rows.iter().map(RankingCsvRow::from))?)
+        Ok(csv_bytes(self.rows.iter().map(|r| RankingCsvRow::new(r, self)))?)
     }
 }
 
-/// The rows of a `ranking.csv`.
-pub fn read(path: &Path) -> Result<Vec<RankingRow>, ExportError> {
+/// A `ranking.csv` read back: its rows, and what every row repeats.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RankingFile {
+    pub rows: Vec<RankingRow>,
+    pub compared_with: Option<Month>,
+    pub data_warning: Option<String>,
+}
+
+/// The columns every row repeats.
+#[derive(Debug, Deserialize)]
+struct Repeated {
+    rank_change_vs: Option<Month>,
+    data_warning: Option<String>,
+}
+
+/// The whole of a `ranking.csv`.
+pub fn read(path: &Path) -> Result<RankingFile, ExportError> {
+    let bytes =
+        std::fs::read(path).map_err(|e| ExportError::Read { path: path.to_path_buf(), source: csv::Error::from(e) })?;
+    parse(&bytes, path)
+}
+
+/// A `ranking.csv`'s bytes read back (`path` names it in errors). The run
+/// builds its reports from this too, so they print exactly the figures
+/// of the file, and `report` rebuilds them byte for byte.
+pub fn parse(bytes: &[u8], path: &Path) -> Result<RankingFile, ExportError> {
     let error = |source| ExportError::Read { path: path.to_path_buf(), source };
-    let mut reader = csv::Reader::from_path(path).map_err(error)?;
-    reader.deserialize().collect::<Result<_, _>>().map_err(error)
+    let mut reader = csv::Reader::from_reader(bytes);
+    let header = reader.headers().map_err(error)?.clone();
+    let mut file = RankingFile::default();
+    for record in reader.records() {
+        let record = record.map_err(error)?;
+        file.rows.push(record.deserialize(Some(&header)).map_err(error)?);
+        let repeated: Repeated = record.deserialize(Some(&header)).map_err(error)?;
+        file.compared_with = file.compared_with.or(repeated.rank_change_vs);
+        file.data_warning = file.data_warning.or(repeated.data_warning);
+    }
+    Ok(file)
 }
 
 #[derive(Debug, Deserialize)]
 struct RankOnly {
     rank: u32,
     department: String,
+    rank_low: Option<u32>,
+    rank_high: Option<u32>,
 }
 
-/// Department code → rank of a `ranking.csv`; rows that cannot be read are
-/// left out (their rank change is then simply not shown).
-pub fn read_ranks(path: &Path) -> Result<BTreeMap<String, u32>, ExportError> {
+/// The ranks of a `ranking.csv` written as of `month`, for the next
+/// month's rank changes; rows that cannot be read are left out (their
+/// rank change is then simply not shown), and a file without rank ranges
+/// (an older one) gives each rank as its own range.
+pub fn read_previous(path: &Path, month: Month) -> Result<PreviousRanking, ExportError> {
     let mut reader =
         csv::Reader::from_path(path).map_err(|source| ExportError::Read { path: path.to_path_buf(), source })?;
-    Ok(reader.deserialize::<RankOnly>().filter_map(Result::ok).map(|r| (r.department, r.rank)).collect())
+    let ranks = reader
+        .deserialize::<RankOnly>()
+        .filter_map(Result::ok)
+        .map(|r| {
+            let range =
+                RankRange { rank: r.rank, low: r.rank_low.unwrap_or(r.rank), high: r.rank_high.unwrap_or(r.rank) };
+            (r.department, range)
+        })
+        .collect::<BTreeMap<_, _>>();
+    Ok(PreviousRanking { month: Some(month), ranks })
 }

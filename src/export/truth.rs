@@ -10,7 +10,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize, Serializer};
 
-use super::ExportError;
+use super::{CsvRow, ExportError};
 use crate::model::backtest::Truth;
 use crate::schema::Month;
 
@@ -40,6 +40,11 @@ pub struct TruthRow<'a> {
     pub expected_incurred: f64,
 }
 
+impl CsvRow for TruthRow<'_> {
+    const COLUMNS: &'static [&'static str] =
+        &["department", "month", "hours", "expected_recordable", "expected_incurred"];
+}
+
 /// One row of truth_departments.csv; `break_month` is empty and
 /// `break_size` 0 for a department without a level shift.
 #[derive(Serialize)]
@@ -59,6 +64,20 @@ pub struct TruthDepartmentRow<'a> {
     pub break_month: Option<Month>,
     #[serde(serialize_with = "decimals::<6, _>")]
     pub break_size: f64,
+}
+
+impl CsvRow for TruthDepartmentRow<'_> {
+    const COLUMNS: &'static [&'static str] = &[
+        "department",
+        "group",
+        "base",
+        "group_effect",
+        "department_effect",
+        "seasonal_amplitude",
+        "trend",
+        "break_month",
+        "break_size",
+    ];
 }
 
 /// Writes `value` with exactly `N` decimals.

@@ -1,10 +1,13 @@
 //! `validation.json`: the per-file account of a validation (rows read,
-//! accepted and quarantined, by reason), the panel's span and the warnings.
+//! accepted and quarantined, by reason), the data gate's verdict, the
+//! files of the folder that were not read, the panel's span and the
+//! warnings.
 
 use serde::Serialize;
 
 use super::{Exporter, FormatError};
-use crate::ingest::{FileReport, LoadOptions};
+use crate::gate::Verdict;
+use crate::ingest::{FileReport, LoadOptions, UnreadFile};
 use crate::panel::Panel;
 
 /// The file's name.
@@ -18,6 +21,8 @@ pub struct ValidationJson<'a> {
     panel_start: String,
     panel_end: String,
     files: &'a [FileReport],
+    data_gate: Option<&'a Verdict>,
+    not_read: &'a [UnreadFile],
     warnings: &'a [String],
 }
 
@@ -29,8 +34,14 @@ impl<'a> ValidationJson<'a> {
             panel_start: panel.start.to_string(),
             panel_end: panel.end.to_string(),
             files,
+            data_gate: None,
+            not_read: &[],
             warnings,
         }
+    }
+
+    pub fn with_gate(self, verdict: &'a Verdict, not_read: &'a [UnreadFile]) -> Self {
+        ValidationJson { data_gate: Some(verdict), not_read, ..self }
     }
 }
 

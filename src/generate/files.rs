@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use super::params::GenerateParams;
 use super::{BAD_ROWS_FILE, DEPARTMENTS_FILE, EXPOSURE_FILE, GenerateError};
-use crate::export::{StagedFolder, StagedWriter, csv_bytes};
+use crate::export::{CsvRow, StagedFolder, StagedWriter, csv_bytes};
 use crate::ingest::Reason;
 
 /// Counts the newlines that pass through; raw lines can be written between
@@ -103,7 +103,7 @@ impl DataFile {
 }
 
 /// Writes a small CSV file in one go.
-pub fn write_csv<T: Serialize>(
+pub fn write_csv<T: CsvRow>(
     folder: &mut StagedFolder,
     name: &str,
     rows: impl IntoIterator<Item = T>,

@@ -145,7 +145,6 @@ pub fn days_in_month(month: Month) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::export::csv_bytes;
 
     #[test]
     fn civil_days_match_jiff() {
@@ -168,7 +167,8 @@ mod tests {
         assert_eq!(Money(5).to_string(), "0.05");
         assert_eq!(Money(0).to_string(), "0.00");
         assert_eq!(Money(-1000).to_string(), "-10.00");
-        let bytes = csv_bytes([(Fixed::<2>(1.005), Fixed::<1>(3.0), Money(-7))]).unwrap();
-        assert_eq!(String::from_utf8(bytes).unwrap(), "1.00,3.0,-0.07\n");
+        let mut writer = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
+        writer.serialize((Fixed::<2>(1.005), Fixed::<1>(3.0), Money(-7))).unwrap();
+        assert_eq!(String::from_utf8(writer.into_inner().unwrap()).unwrap(), "1.00,3.0,-0.07\n");
     }
 }

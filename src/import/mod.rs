@@ -57,8 +57,7 @@ use std::path::{Path, PathBuf};
 use jiff::civil::Date;
 use serde::Serialize;
 
-use crate::export::{ExportError, Keep, StagedFolder, csv_bytes};
-use crate::ingest::{CLAIM_COLUMNS, INJURY_COLUMNS};
+use crate::export::{CsvRow, ExportError, Keep, StagedFolder, csv_bytes};
 use crate::schema::{Cents, ClaimRecord, ClaimStatus, Department, InjuryRecord, OshaClass};
 
 pub use actuarial::{SYNTHETIC_POOLS, fnv1a64, synthetic_pool};
@@ -311,10 +310,18 @@ struct SkippedRow<'a> {
     reason: &'a str,
 }
 
+impl CsvRow for SkippedRow<'_> {
+    const COLUMNS: &'static [&'static str] = &["line", "reason"];
+}
+
 #[derive(Serialize)]
 struct AdjustedRow<'a> {
     line: usize,
     adjustment: &'a str,
+}
+
+impl CsvRow for AdjustedRow<'_> {
+    const COLUMNS: &'static [&'static str] = &["line", "adjustment"];
 }
 
 /// Serializes every output file in memory, so that nothing is written
@@ -329,54 +336,25 @@ fn render(out: &Path, mapped: &Mapped) -> Result<Vec<(PathBuf, Vec<u8>)>, Import
     };
     let audit = &mapped.audit;
     let mut files = vec![
-        ser(
-            DEPARTMENTS_FILE,
-            with_header_when_empty(csv_bytes(&mapped.departments), &["department", "name", "group"]),
-        )?,
-        ser(
-            INJURIES_FILE,
-            with_header_when_empty(csv_bytes(mapped.injuries.iter().map(InjuryRow::record)), INJURY_COLUMNS),
-        )?,
+        ser(DEPARTMENTS_FILE, csv_bytes(&mapped.departments))?,
+        ser(INJURIES_FILE, csv_bytes(mapped.injuries.iter().map(InjuryRow::record)))?,
     ];
     if let Some(claims) = &mapped.claims {
         files.push(ser(CLAIMS_FILE, claims_bytes(claims))?);
     }
     files.push(ser(
         SKIPPED_FILE,
-        with_header_when_empty(
-            csv_bytes(audit.skipped.iter().map(|(line, reason)| SkippedRow { line: *line, reason })),
-            &["line", "reason"],
-        ),
+        csv_bytes(audit.skipped.iter().map(|(line, reason)| SkippedRow { line: *line, reason })),
     )?);
     files.push(ser(
         ADJUSTED_FILE,
-        with_header_when_empty(
-            csv_bytes(audit.adjusted.iter().map(|(line, adjustment)| AdjustedRow { line: *line, adjustment })),
-            &["line", "adjustment"],
-        ),
+        csv_bytes(audit.adjusted.iter().map(|(line, adjustment)| AdjustedRow { line: *line, adjustment })),
     )?);
     Ok(files)
 }
 
-/// `csv_bytes` writes the header with the first row; an empty table still
-/// gets its header so the file is a valid, empty CSV.
-fn with_header_when_empty(result: Result<Vec<u8>, csv::Error>, header: &[&str]) -> Result<Vec<u8>, csv::Error> {
-    let bytes = result?;
-    if !bytes.is_empty() {
-        return Ok(bytes);
-    }
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    writer.write_record(header)?;
-    writer.into_inner().map_err(|e| csv::Error::from(e.into_error()))
-}
-
 fn claims_bytes(rows: &[ClaimRow]) -> Result<Vec<u8>, csv::Error> {
-    let mut writer = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
-    writer.write_record(CLAIM_COLUMNS)?;
-    for row in rows {
-        writer.serialize(row.record())?;
-    }
-    writer.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+    csv_bytes(rows.iter().map(ClaimRow::record))
 }
 
 /// Stops when `out` holds a contract file that this import does not write:
@@ -398,6 +376,7 @@ mod tests {
 
     use super::test_support::date;
     use super::*;
+    use crate::ingest::{CLAIM_COLUMNS, INJURY_COLUMNS};
 
     #[test]
     fn output_column_lists_match_the_schema_types() {

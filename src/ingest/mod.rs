@@ -12,8 +12,10 @@
 //! parallel, each into its own fork, merged in a fixed order, so results
 //! never depend on timing.
 
+mod header;
 mod rows;
 pub mod scan;
+mod survey;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -27,10 +29,13 @@ use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 use serde::{Deserialize, Serialize};
 
+use crate::config::InputFormat;
 use crate::digest::HashingReader;
 use crate::schema::{ClaimRecord, Department, ExposureRecord, InjuryRecord, Month};
-pub use rows::DAYS_CAP;
-use rows::{ColumnMap, Context, Rejection, Row, RowSpec};
+use header::{Layout, read_header};
+use rows::{ColumnMap, Context, DepartmentCodes, Rejection, Row, RowSpec};
+pub use rows::{DAYS_CAP, guess_date_format};
+pub use survey::UnreadFile;
 
 /// Why a row was quarantined. The `snake_case` names are what
 /// `quarantine/*.csv` and the generator's `bad_rows.csv` say.
@@ -199,15 +204,24 @@ pub struct LoadOptions {
     /// `None`: no date may fall after `today`.
     pub as_of: Option<Month>,
     pub today: Date,
+    /// How the files are written (the config's `[input]`).
+    pub input: InputFormat,
 }
 
 impl LoadOptions {
     pub fn new(as_of: Option<Month>) -> Self {
-        LoadOptions { as_of, today: jiff::ZonedDateTime::now().date() }
+        LoadOptions { as_of, today: jiff::ZonedDateTime::now().date(), input: InputFormat::default() }
     }
 
+    pub fn with_input(self, input: InputFormat) -> Self {
+        LoadOptions { input, ..self }
+    }
+
+    /// The last day a date may fall on: the end of the as-of month, but
+    /// never after today (an injury cannot be dated in the future, whatever
+    /// month is asked for).
     pub fn latest_date(&self) -> Date {
-        self.as_of.map_or(self.today, Month::last_day)
+        self.as_of.map_or(self.today, |m| m.last_day().min(self.today))
     }
 }
 
@@ -223,6 +237,9 @@ pub struct FileReport {
     pub reasons: BTreeMap<Reason, u64>,
     /// Header columns the contract does not know: ignored, reported once.
     pub unknown_columns: Vec<String>,
+    /// The months of the earliest and latest accepted record (data files).
+    pub first_month: Option<Month>,
+    pub last_month: Option<Month>,
     /// The header as it was in the file, for writing quarantined rows back.
     #[serde(skip)]
     pub header: Vec<String>,
@@ -266,6 +283,8 @@ pub struct Loaded<S> {
     pub files: Vec<FileReport>,
     /// Rejected rows, by file and then line.
     pub quarantine: Vec<QuarantinedRow>,
+    /// The folder's other files, and why they are not read.
+    pub unread: Vec<UnreadFile>,
     pub sink: S,
 }
 
@@ -294,8 +313,14 @@ pub enum IngestError {
     Encoding { path: PathBuf, line: u64 },
     #[error("{}: line {line}: the header is not valid CSV (stray quote)", path.display())]
     BadHeader { path: PathBuf, line: u64 },
-    #[error("{}: missing required column(s) {missing}; the header has: {found}", path.display())]
-    MissingColumns { path: PathBuf, missing: String, found: String },
+    #[error("{}: missing required column(s) {missing}: {hint}; the header has: {found}", path.display())]
+    MissingColumns { path: PathBuf, missing: String, found: String, hint: String },
+    #[error("{}: this file is an Excel workbook, not CSV: save it as CSV UTF-8", path.display())]
+    Workbook { path: PathBuf },
+    #[error("{}: the header is separated by `{delimiter}`: set `[input] delimiter = \"{delimiter}\"` in riskrank.toml", path.display())]
+    Delimiter { path: PathBuf, delimiter: String },
+    #[error("[input.columns.{file}] names `{column}`, which is not a column of {file}.csv (its columns: {known})")]
+    UnknownMappedColumn { file: &'static str, column: String, known: String },
     #[error("{}: column {column:?} appears twice in the header", path.display())]
     DuplicateColumn { path: PathBuf, column: String },
 }
@@ -327,15 +352,20 @@ pub fn load<S: RecordSink>(dir: &Path, options: &LoadOptions, sink: S) -> Result
     if inj_path.is_none() && clm_path.is_none() {
         return Err(IngestError::NoData { dir: dir.to_path_buf() });
     }
+    check_mapping(&options.input)?;
+    let located: Vec<&PathBuf> = [&dept_path, &inj_path, &clm_path, &exp_path].into_iter().flatten().collect();
+    let unread = survey::survey(dir, &located);
 
-    let mut ctx = Context { latest_date: options.latest_date(), departments: None };
+    let mut ctx =
+        Context { latest_date: options.latest_date(), departments: None, dates: options.input.date_format.clone() };
     let mut files = Vec::new();
     let mut quarantine = Vec::new();
     let mut departments = None;
     if let Some(path) = &dept_path {
         let mut list = DepartmentList(Vec::new());
-        let outcome = read_file::<rows::Departments, _>(path, &ctx, &mut list, |l, d| l.0.push(d.clone()))?;
-        ctx.departments = Some(list.0.iter().map(|d| d.department.clone()).collect());
+        let outcome =
+            read_file::<rows::Departments, _>(path, &ctx, &options.input, &mut list, |l, d| l.0.push(d.clone()))?;
+        ctx.departments = Some(DepartmentCodes::new(list.0.iter().map(|d| d.department.as_str())));
         departments = Some(list.0);
         files.push(outcome.report);
         quarantine.extend(outcome.quarantine);
@@ -343,10 +373,10 @@ pub fn load<S: RecordSink>(dir: &Path, options: &LoadOptions, sink: S) -> Result
 
     let (mut inj_sink, mut clm_sink, mut exp_sink) = (sink.fork(), sink.fork(), sink.fork());
     let (inj, clm, exp) = std::thread::scope(|s| {
-        let ctx = &ctx;
-        let inj = s.spawn(|| read_opt::<rows::Injuries, _>(&inj_path, ctx, &mut inj_sink, |k, r| k.injury(r)));
-        let clm = s.spawn(|| read_opt::<rows::Claims, _>(&clm_path, ctx, &mut clm_sink, |k, r| k.claim(r)));
-        let exp = read_opt::<rows::Exposure, _>(&exp_path, ctx, &mut exp_sink, |k, r| k.exposure(r));
+        let (ctx, input) = (&ctx, &options.input);
+        let inj = s.spawn(|| read_opt::<rows::Injuries, _>(&inj_path, ctx, input, &mut inj_sink, |k, r| k.injury(r)));
+        let clm = s.spawn(|| read_opt::<rows::Claims, _>(&clm_path, ctx, input, &mut clm_sink, |k, r| k.claim(r)));
+        let exp = read_opt::<rows::Exposure, _>(&exp_path, ctx, input, &mut exp_sink, |k, r| k.exposure(r));
         (join(inj), join(clm), exp)
     });
     let mut sink = sink;
@@ -357,7 +387,33 @@ pub fn load<S: RecordSink>(dir: &Path, options: &LoadOptions, sink: S) -> Result
             quarantine.extend(outcome.quarantine);
         }
     }
-    Ok(Loaded { dir: dir.to_path_buf(), options: options.clone(), departments, files, quarantine, sink })
+    Ok(Loaded { dir: dir.to_path_buf(), options: options.clone(), departments, files, quarantine, unread, sink })
+}
+
+/// The contract columns of one file, by its stem, and the config's names for them.
+fn mapping(input: &InputFormat, kind: FileKind) -> (&BTreeMap<String, String>, &'static [&'static str]) {
+    let c = &input.columns;
+    match kind {
+        FileKind::Departments => (&c.departments, <rows::Departments as RowSpec>::COLUMNS),
+        FileKind::Injuries => (&c.injuries, <rows::Injuries as RowSpec>::COLUMNS),
+        FileKind::Claims => (&c.claims, <rows::Claims as RowSpec>::COLUMNS),
+        FileKind::Exposure => (&c.exposure, <rows::Exposure as RowSpec>::COLUMNS),
+    }
+}
+
+/// A column mapping may only name the file's contract columns.
+fn check_mapping(input: &InputFormat) -> Result<(), IngestError> {
+    for kind in FileKind::ALL {
+        let (names, columns) = mapping(input, kind);
+        if let Some(column) = names.keys().find(|k| !columns.contains(&k.as_str())) {
+            return Err(IngestError::UnknownMappedColumn {
+                file: kind.stem(),
+                column: column.clone(),
+                known: columns.join(", "),
+            });
+        }
+    }
+    Ok(())
 }
 
 fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
@@ -372,10 +428,11 @@ struct FileOutcome {
 fn read_opt<S: RowSpec, K: RecordSink>(
     path: &Option<PathBuf>,
     ctx: &Context,
+    input: &InputFormat,
     sink: &mut K,
     deliver: Deliver<S, K>,
 ) -> Result<Option<FileOutcome>, IngestError> {
-    path.as_deref().map(|p| read_file::<S, K>(p, ctx, sink, deliver)).transpose()
+    path.as_deref().map(|p| read_file::<S, K>(p, ctx, input, sink, deliver)).transpose()
 }
 
 /// Hands one accepted record to a sink.
@@ -450,9 +507,11 @@ type Batches<R> = Vec<Vec<RowOutcome<R>>>;
 fn read_file<S: RowSpec, K: RecordSink>(
     path: &Path,
     ctx: &Context,
+    input: &InputFormat,
     sink: &mut K,
     deliver: Deliver<S, K>,
 ) -> Result<FileOutcome, IngestError> {
+    let layout = Layout { delimiter: input.delimiter, columns: mapping(input, S::FILE).0 };
     let reader = open(path)?;
     let io_err = |source: io::Error| IngestError::Io { path: path.to_path_buf(), source };
     std::thread::scope(|scope| {
@@ -475,7 +534,7 @@ fn read_file<S: RowSpec, K: RecordSink>(
             let mut records = &chunk.records[..];
             if file.is_none() {
                 let Some((first, rest)) = records.split_first() else { continue };
-                let (map, report) = read_header::<S>(path, chunk.text(first), first.line)?;
+                let (map, report) = read_header::<S>(path, chunk.text(first), first.line, &layout)?;
                 file = Some((FileState::new(path, &chunk, map), report));
                 records = rest;
             }
@@ -501,9 +560,13 @@ fn settle<S: RowSpec>(
 ) {
     for o in batches.iter_mut().flatten() {
         report.read += 1;
-        if let Ok((_, key)) = &o.result {
+        if let Ok((record, key)) = &o.result {
             if state.seen.insert(*key) {
                 report.accepted += 1;
+                if let Some(m) = S::month(record) {
+                    report.first_month = Some(report.first_month.map_or(m, |f| f.min(m)));
+                    report.last_month = Some(report.last_month.map_or(m, |l| l.max(m)));
+                }
                 continue;
             }
             o.result = Err(Rejection::new(Reason::DuplicateId, S::KEY, "an earlier row has the same id"));
@@ -517,7 +580,7 @@ fn settle<S: RowSpec>(
             column: rejection.column.to_string(),
             reason: rejection.reason,
             detail: rejection.detail.clone(),
-            fields: state.map.redact(scan::split_lenient(&chunk.bytes[o.start..o.end])),
+            fields: state.map.redact(scan::split_lenient(&chunk.bytes[o.start..o.end], state.map.delimiter)),
         });
     }
 }
@@ -570,48 +633,6 @@ impl FileState {
     }
 }
 
-fn read_header<S: RowSpec>(path: &Path, bytes: &[u8], line: u64) -> Result<(ColumnMap, FileReport), IngestError> {
-    let text = std::str::from_utf8(bytes).map_err(|_| IngestError::Encoding { path: path.to_path_buf(), line })?;
-    let mut fields = Vec::new();
-    scan::split_fields(text, &mut fields).map_err(|_| IngestError::BadHeader { path: path.to_path_buf(), line })?;
-    let header: Vec<String> = fields.iter().map(|f| f.to_string()).collect();
-    let names: Vec<String> = header.iter().map(|h| h.trim().to_lowercase()).collect();
-    for (i, n) in names.iter().enumerate() {
-        if names[..i].contains(n) {
-            return Err(IngestError::DuplicateColumn { path: path.to_path_buf(), column: n.clone() });
-        }
-    }
-    let positions: Vec<Option<usize>> = S::COLUMNS.iter().map(|c| names.iter().position(|n| n == c)).collect();
-    let missing: Vec<&str> = S::REQUIRED.iter().filter(|&&c| positions[c].is_none()).map(|&c| S::COLUMNS[c]).collect();
-    if !missing.is_empty() {
-        return Err(IngestError::MissingColumns {
-            path: path.to_path_buf(),
-            missing: missing.join(", "),
-            found: header.join(", "),
-        });
-    }
-    let unknown_columns = names
-        .iter()
-        .filter(|n| !S::COLUMNS.contains(&n.as_str()) && !S::PERSONAL.contains(&n.as_str()))
-        .cloned()
-        .collect();
-    let personal =
-        names.iter().enumerate().filter(|(_, n)| S::PERSONAL.contains(&n.as_str())).map(|(i, _)| i).collect();
-    let map = ColumnMap { positions, width: names.len(), personal };
-    let report = FileReport {
-        kind: S::FILE,
-        path: path.to_path_buf(),
-        read: 0,
-        accepted: 0,
-        quarantined: 0,
-        reasons: BTreeMap::new(),
-        unknown_columns,
-        header,
-        sha256: String::new(),
-    };
-    Ok((map, report))
-}
-
 /// Validates a chunk's records in parallel; the outcomes come back in file order.
 fn validate_chunk<'c, S: RowSpec>(
     path: &Path,
@@ -643,7 +664,7 @@ fn validate_record<'c, S: RowSpec>(
     fields: &mut Vec<std::borrow::Cow<'c, str>>,
     out: &mut Vec<RowOutcome<S::Record<'c>>>,
 ) {
-    let split = scan::split_fields(text, fields);
+    let split = scan::split_fields(text, map.delimiter, fields);
     if rec.lines > 1 && (split.is_err() || fields.len() != map.width) {
         // A quote that opened a field but was really a stray one: cut the
         // record back to physical lines so the rows after it survive.

@@ -6,10 +6,12 @@
 use std::borrow::Cow;
 
 use jiff::civil::Date;
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::{FileKind, Reason};
-use crate::schema::{self, ClaimRecord, ClaimStatus, Department, ExposureRecord, InjuryRecord, OshaClass, ScalarError};
+use crate::schema::{
+    self, ClaimRecord, ClaimStatus, DateFormat, Department, ExposureRecord, InjuryRecord, Month, OshaClass, ScalarError,
+};
 
 /// Why one row was rejected.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,7 +34,43 @@ pub struct Context {
     /// The last day a date may fall on (the end of the as-of month).
     pub latest_date: Date,
     /// Known department codes, when `departments.csv` was given.
-    pub departments: Option<FxHashSet<String>>,
+    pub departments: Option<DepartmentCodes>,
+    /// How the files write their dates.
+    pub dates: DateFormat,
+}
+
+/// The codes of `departments.csv`, matched exactly or, when only one code
+/// differs from the value by letter case alone, to that one (exports
+/// often change the case of codes).
+#[derive(Debug, Clone, Default)]
+pub struct DepartmentCodes {
+    exact: FxHashSet<String>,
+    /// Lower-cased code → the one code it stands for (`None`: two or
+    /// more codes differ only by case, so it is ambiguous).
+    folded: FxHashMap<String, Option<String>>,
+}
+
+impl DepartmentCodes {
+    pub fn new<'a>(codes: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut known = DepartmentCodes::default();
+        for code in codes {
+            known.exact.insert(code.to_string());
+            known.folded.entry(code.to_lowercase()).and_modify(|c| *c = None).or_insert_with(|| Some(code.to_string()));
+        }
+        known
+    }
+
+    /// The department list's spelling of `value`, or why it has none.
+    fn resolve<'a>(&self, value: Cow<'a, str>) -> Result<Cow<'a, str>, String> {
+        if self.exact.contains(value.as_ref()) {
+            return Ok(value);
+        }
+        match self.folded.get(&value.to_lowercase()) {
+            Some(Some(code)) => Ok(Cow::Owned(code.clone())),
+            Some(None) => Err(format!("{value:?} matches several codes of departments.csv that differ only by case")),
+            None => Err(format!("{value:?} is not in departments.csv")),
+        }
+    }
 }
 
 /// Where each of a spec's columns sits in the file's header.
@@ -42,6 +80,7 @@ pub struct ColumnMap {
     pub width: usize,
     /// Header positions of the personal-data columns.
     pub personal: Vec<usize>,
+    pub delimiter: u8,
 }
 
 /// What stands in for personal data in a quarantined row.
@@ -136,13 +175,67 @@ impl<'a> Row<'_, 'a> {
     pub fn department(&self, col: usize, ctx: &Context) -> Result<Cow<'a, str>, Rejection> {
         let d = self.required(col)?;
         match &ctx.departments {
-            Some(known) if !known.contains(d.as_ref()) => Err(Rejection::new(
-                Reason::UnknownDepartment,
-                self.columns[col],
-                format!("{d:?} is not in departments.csv"),
-            )),
-            _ => Ok(d),
+            Some(known) => {
+                known.resolve(d).map_err(|detail| Rejection::new(Reason::UnknownDepartment, self.columns[col], detail))
+            }
+            None => Ok(d),
         }
+    }
+
+    /// A date in the configured format; an unparsable one says which
+    /// format it looks like and how to set it.
+    pub fn date(&self, col: usize, ctx: &Context) -> Result<Option<Date>, Rejection> {
+        self.value(col).map(|v| self.date_of(col, &v, ctx)).transpose()
+    }
+
+    pub fn date_required(&self, col: usize, ctx: &Context) -> Result<Date, Rejection> {
+        let v = self.required(col)?;
+        self.date_of(col, &v, ctx)
+    }
+
+    fn date_of(&self, col: usize, value: &str, ctx: &Context) -> Result<Date, Rejection> {
+        schema::parse_date_as(value, &ctx.dates).map_err(|e| self.date_rejection(col, value, e, ctx))
+    }
+
+    pub fn month_required(&self, col: usize, ctx: &Context) -> Result<Month, Rejection> {
+        let v = self.required(col)?;
+        schema::parse_month_as(&v, &ctx.dates).map_err(|e| self.date_rejection(col, &v, e, ctx))
+    }
+
+    fn date_rejection(&self, col: usize, value: &str, err: ScalarError, ctx: &Context) -> Rejection {
+        let mut r = scalar_rejection(self.columns[col], err);
+        if r.reason == Reason::UnparsableValue
+            && let Some((looks, format)) = guess_date_format(value)
+            && format != ctx.dates.as_config()
+        {
+            r.detail = format!("{}; dates look like {looks}: set `[input] date_format = \"{format}\"`", r.detail);
+        }
+        r
+    }
+}
+
+/// What a date that did not parse looks like, and the `date_format` that
+/// reads it.
+pub fn guess_date_format(value: &str) -> Option<(&'static str, &'static str)> {
+    let parts: Vec<&str> = value.split(['/', '.', '-']).collect();
+    let digits =
+        |s: &str, n: std::ops::RangeInclusive<usize>| n.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
+    let num = |s: &str| s.parse::<u32>().unwrap_or(0);
+    if digits(value, 5..=5) && (20_000..=80_000).contains(&num(value)) {
+        return Some(("Excel serial day numbers", "excel"));
+    }
+    if parts.len() != 3 || !digits(parts[0], 1..=4) || !digits(parts[1], 1..=2) || !digits(parts[2], 1..=4) {
+        return None;
+    }
+    let sep = value.as_bytes()[parts[0].len()];
+    match (sep, parts[0].len(), parts[2].len()) {
+        (b'/', 1..=2, 4) if num(parts[0]) > 12 => Some(("DD/MM/YYYY", "%d/%m/%Y")),
+        (b'/', 1..=2, 4) => Some(("MM/DD/YYYY", "%m/%d/%Y")),
+        (b'.', 1..=2, 4) => Some(("DD.MM.YYYY", "%d.%m.%Y")),
+        (b'-', 1..=2, 4) if num(parts[0]) > 12 => Some(("DD-MM-YYYY", "%d-%m-%Y")),
+        (b'-', 1..=2, 4) => Some(("MM-DD-YYYY", "%m-%d-%Y")),
+        (b'/', 4, 1..=2) => Some(("YYYY/MM/DD", "%Y/%m/%d")),
+        _ => None,
     }
 }
 
@@ -151,7 +244,10 @@ fn not_future(date: Date, column: &'static str, ctx: &Context) -> Result<(), Rej
         return Err(Rejection::new(
             Reason::FutureDate,
             column,
-            format!("{date} is after the as-of date {}", ctx.latest_date),
+            format!(
+                "{date} is after the latest date allowed, {} (the as-of month's end, and never after today)",
+                ctx.latest_date
+            ),
         ));
     }
     Ok(())
@@ -194,6 +290,10 @@ pub trait RowSpec: Sync {
     fn parse<'a>(row: &Row<'_, 'a>, ctx: &Context) -> Result<Self::Record<'a>, Rejection>;
     /// The value that must be unique within the file.
     fn key(record: &Self::Record<'_>) -> u64;
+    /// The month a record belongs to, for the file's span (the data gate).
+    fn month(_record: &Self::Record<'_>) -> Option<Month> {
+        None
+    }
 }
 
 fn hash_key(parts: &[&[u8]]) -> u64 {
@@ -250,7 +350,7 @@ impl RowSpec for Injuries {
         let record = InjuryRecord {
             case_id: row.required(inj::CASE_ID)?,
             department: row.department(inj::DEPARTMENT, ctx)?,
-            event_date: row.parse_required(inj::EVENT_DATE, schema::parse_date)?,
+            event_date: row.date_required(inj::EVENT_DATE, ctx)?,
             osha_class: row.enumeration::<OshaClass>(inj::OSHA_CLASS, OSHA_CLASSES)?,
             days_away: capped_days(row, inj::DAYS_AWAY)?,
             days_restricted: capped_days(row, inj::DAYS_RESTRICTED)?,
@@ -265,6 +365,10 @@ impl RowSpec for Injuries {
 
     fn key(r: &InjuryRecord<'_>) -> u64 {
         hash_key(&[r.case_id.as_bytes()])
+    }
+
+    fn month(r: &InjuryRecord<'_>) -> Option<Month> {
+        Some(Month::of(r.event_date))
     }
 }
 
@@ -323,11 +427,11 @@ impl RowSpec for Claims {
             claim_id: row.required(clm::CLAIM_ID)?,
             case_id: row.value(clm::CASE_ID),
             department: row.department(clm::DEPARTMENT, ctx)?,
-            injury_date: row.parse_required(clm::INJURY_DATE, schema::parse_date)?,
-            reported_date: row.parse(clm::REPORTED_DATE, schema::parse_date)?,
-            valuation_date: row.parse(clm::VALUATION_DATE, schema::parse_date)?,
+            injury_date: row.date_required(clm::INJURY_DATE, ctx)?,
+            reported_date: row.date(clm::REPORTED_DATE, ctx)?,
+            valuation_date: row.date(clm::VALUATION_DATE, ctx)?,
             status: row.enumeration::<ClaimStatus>(clm::STATUS, STATUSES)?,
-            closed_date: row.parse(clm::CLOSED_DATE, schema::parse_date)?,
+            closed_date: row.date(clm::CLOSED_DATE, ctx)?,
             paid_medical: row.parse(clm::PAID_MEDICAL, schema::parse_money)?,
             paid_indemnity: row.parse(clm::PAID_INDEMNITY, schema::parse_money)?,
             paid_expense: row.parse(clm::PAID_EXPENSE, schema::parse_money)?,
@@ -345,6 +449,10 @@ impl RowSpec for Claims {
 
     fn key(r: &ClaimRecord<'_>) -> u64 {
         hash_key(&[r.claim_id.as_bytes()])
+    }
+
+    fn month(r: &ClaimRecord<'_>) -> Option<Month> {
+        Some(Month::of(r.injury_date))
     }
 }
 
@@ -399,7 +507,7 @@ impl RowSpec for Exposure {
     fn parse<'a>(row: &Row<'_, 'a>, ctx: &Context) -> Result<ExposureRecord<'a>, Rejection> {
         let r = ExposureRecord {
             department: row.department(exp::DEPARTMENT, ctx)?,
-            month: row.parse_required(exp::MONTH, schema::parse_month)?,
+            month: row.month_required(exp::MONTH, ctx)?,
             hours_worked: positive(row.parse_required(exp::HOURS, schema::parse_number)?, "hours_worked")?,
             headcount: non_negative(row.parse(exp::HEADCOUNT, schema::parse_number)?, "headcount")?,
             payroll: row.parse(exp::PAYROLL, schema::parse_money)?,
@@ -410,6 +518,10 @@ impl RowSpec for Exposure {
 
     fn key(r: &ExposureRecord<'_>) -> u64 {
         hash_key(&[r.department.as_bytes(), &r.month.index().to_le_bytes()])
+    }
+
+    fn month(r: &ExposureRecord<'_>) -> Option<Month> {
+        Some(r.month)
     }
 }
 

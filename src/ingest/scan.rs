@@ -200,8 +200,9 @@ pub struct MalformedQuoting;
 
 /// Splits one record into fields, strictly: a quote may only open a field
 /// and close it (doubled inside it). Fields borrow from `record` unless a
-/// doubled quote had to be unescaped.
-pub fn split_fields<'a>(record: &'a str, out: &mut Vec<Cow<'a, str>>) -> Result<(), MalformedQuoting> {
+/// doubled quote had to be unescaped. `delimiter` separates the fields
+/// (`,` unless the config says otherwise).
+pub fn split_fields<'a>(record: &'a str, delimiter: u8, out: &mut Vec<Cow<'a, str>>) -> Result<(), MalformedQuoting> {
     out.clear();
     let b = record.as_bytes();
     let mut i = 0;
@@ -211,11 +212,11 @@ pub fn split_fields<'a>(record: &'a str, out: &mut Vec<Cow<'a, str>>) -> Result<
             out.push(field);
             match b.get(next) {
                 None => return Ok(()),
-                Some(b',') => i = next + 1,
+                Some(&d) if d == delimiter => i = next + 1,
                 Some(_) => return Err(MalformedQuoting),
             }
         } else {
-            match memchr::memchr2(b',', b'"', &b[i..]) {
+            match memchr::memchr2(delimiter, b'"', &b[i..]) {
                 Some(off) if b[i + off] == b'"' => return Err(MalformedQuoting),
                 Some(off) => {
                     out.push(Cow::Borrowed(&record[i..i + off]));
@@ -258,8 +259,9 @@ fn quoted_field(record: &str, start: usize) -> Result<(Cow<'_, str>, usize), Mal
 
 /// Splits leniently, the way most spreadsheet programs would, for writing a
 /// rejected row back out unchanged.
-pub fn split_lenient(record: &[u8]) -> Vec<String> {
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(record);
+pub fn split_lenient(record: &[u8], delimiter: u8) -> Vec<String> {
+    let mut reader =
+        csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(record);
     let mut fields = Vec::new();
     let mut rec = csv::ByteRecord::new();
     while let Ok(true) = reader.read_byte_record(&mut rec) {
@@ -286,7 +288,7 @@ mod tests {
 
     fn fields(s: &str) -> Result<Vec<String>, MalformedQuoting> {
         let mut v = Vec::new();
-        split_fields(s, &mut v)?;
+        split_fields(s, b',', &mut v)?;
         Ok(v.into_iter().map(Cow::into_owned).collect())
     }
 
@@ -337,6 +339,6 @@ mod tests {
 
     #[test]
     fn lenient_split_keeps_what_it_can() {
-        assert_eq!(split_lenient(b"a,Stre\"et,c"), ["a", "Stre\"et", "c"]);
+        assert_eq!(split_lenient(b"a,Stre\"et,c", b','), ["a", "Stre\"et", "c"]);
     }
 }

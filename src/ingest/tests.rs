@@ -22,7 +22,11 @@ fn folder(files: &[(&str, &str)]) -> tempfile::TempDir {
 }
 
 fn opts() -> LoadOptions {
-    LoadOptions { as_of: Some(Month::new(2024, 6).unwrap()), today: Date::new(2026, 1, 1).unwrap() }
+    LoadOptions {
+        as_of: Some(Month::new(2024, 6).unwrap()),
+        today: Date::new(2026, 1, 1).unwrap(),
+        input: crate::config::InputFormat::default(),
+    }
 }
 
 fn load_dir(dir: &Path) -> Loaded<Discard> {

@@ -1,26 +1,29 @@
-//! `backtest`: read a data folder once and run the rolling-origin backtest
-//! of the models against the baselines (and the generator's truth, when
-//! the folder has one); the table is written to `<out>/<month>/backtest.csv`.
+//! `backtest`: read a data folder once, through the data gate, and run the
+//! rolling-origin backtest of the models against the baselines (and a
+//! generator's truth file, when one is given); the table is written to
+//! `<out>/<month>/backtest.csv`.
 
 use std::path::{Path, PathBuf};
 
-use super::{PipelineError, Read, truth_in};
+use super::{PipelineError, Read, Source, truth_from};
 use crate::export::{Keep, StagedFolder, backtest as backtest_csv};
+use crate::gate::Verdict;
 use crate::model::backtest::{self, BacktestParams, BacktestReport};
 use crate::panel::{Panel, PanelBuilder};
-use crate::schema::Month;
 
 /// A data folder read for a backtest, before it runs (so the caller can
 /// size a progress bar from the panel).
 pub struct Prepared {
     pub panel: Panel,
+    /// The data gate's verdict (with findings only when forced past it).
+    pub verdict: Verdict,
     truth: Option<backtest::Truth>,
 }
 
-/// Reads `data` up to `as_of`.
-pub fn prepare(data: &Path, as_of: Option<Month>) -> Result<Prepared, PipelineError> {
-    let Read { panel, .. } = super::read(data, as_of, PanelBuilder::default())?;
-    Ok(Prepared { panel, truth: truth_in(data)? })
+/// Reads `source` up to its as-of month, and `truth` when given.
+pub fn prepare(source: &Source, truth: Option<&Path>) -> Result<Prepared, PipelineError> {
+    let (Read { panel, .. }, verdict) = source.read(PanelBuilder::default())?;
+    Ok(Prepared { panel, verdict, truth: truth_from(truth)? })
 }
 
 /// Runs the backtest and writes its table under `out`; returns the report

@@ -8,14 +8,17 @@
 //! - [`backtest`]: the rolling-origin backtest table.
 
 pub mod backtest;
+pub mod report;
 pub mod run;
 pub mod train;
 pub mod validate;
 
 use std::path::{Path, PathBuf};
 
+use crate::config::GateRules;
 use crate::export::model_file::ModelFileError;
 use crate::export::{ExportError, truth};
+use crate::gate::{self, GateInput, Verdict};
 use crate::ingest::{self, FileKind, IngestError, LoadOptions, Loaded, RecordSink};
 use crate::model::ModelError;
 use crate::model::backtest::Truth;
@@ -43,6 +46,44 @@ pub enum PipelineError {
     ModelMismatch { path: PathBuf, reason: String },
     #[error("the horizon must be 1 to 36 months, not {0}")]
     Horizon(u32),
+    #[error("the data gate refused the data:{}\nfix the data or riskrank.toml, or pass --force to run anyway (every report then carries the warning)", bullets(&.0.findings.iter().map(|f| f.message.clone()).collect::<Vec<_>>()))]
+    Refused(Verdict),
+    #[error("{}: {reason}", path.display())]
+    Unwritable { path: PathBuf, reason: String },
+    #[error("{}: already exists; pass --force to overwrite it, or choose another --out", .0.display())]
+    Exists(PathBuf),
+    #[error("{what}")]
+    Contradiction { what: String },
+}
+
+/// Lines of a list in an error message.
+fn bullets(lines: &[String]) -> String {
+    lines.iter().map(|l| format!("\n  - {l}")).collect()
+}
+
+/// A data folder to read and how: the load options (as-of month, input
+/// format) and the data gate's rules.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub data: PathBuf,
+    pub load: LoadOptions,
+    pub rules: GateRules,
+    /// Go on when the gate refuses.
+    pub force: bool,
+}
+
+impl Source {
+    /// `data` as of `as_of`, every setting at its default.
+    pub fn new(data: &Path, as_of: Option<Month>) -> Source {
+        Source { data: data.to_path_buf(), load: LoadOptions::new(as_of), rules: GateRules::default(), force: false }
+    }
+
+    /// Reads the folder once and puts it through the gate.
+    pub fn read<S: WithPanel>(&self, sinks: S) -> Result<(Read<S>, Verdict), PipelineError> {
+        let read = read(&self.data, &self.load, sinks)?;
+        let verdict = gate(&read.loaded, &self.rules, self.force)?;
+        Ok((read, verdict))
+    }
 }
 
 /// A data folder as read: the account, the panel and the job's sinks.
@@ -69,11 +110,54 @@ impl<B: RecordSink> WithPanel for (PanelBuilder, B) {
 }
 
 /// Reads the data folder once into `sinks` and builds the panel.
-pub fn read<S: WithPanel>(data: &Path, as_of: Option<Month>, sinks: S) -> Result<Read<S>, IngestError> {
-    let loaded = ingest::load(data, &LoadOptions::new(as_of), sinks)?;
+pub fn read<S: WithPanel>(data: &Path, options: &LoadOptions, sinks: S) -> Result<Read<S>, IngestError> {
+    let loaded = ingest::load(data, options, sinks)?;
     let has_exposure = loaded.report(FileKind::Exposure).is_some();
-    let panel = Panel::from_builder(loaded.sink.panel(), loaded.departments.as_deref(), has_exposure, as_of);
+    let panel = Panel::from_builder(loaded.sink.panel(), loaded.departments.as_deref(), has_exposure, options.as_of);
     Ok(Read { loaded, panel })
+}
+
+/// The data gate's verdict on what was read.
+pub fn verdict<S>(loaded: &Loaded<S>, rules: &GateRules) -> Verdict {
+    gate::check(&GateInput {
+        files: &loaded.files,
+        quarantine: &loaded.quarantine,
+        unread: &loaded.unread,
+        as_of: loaded.options.as_of,
+        rules,
+    })
+}
+
+/// The gate's verdict, or the refusal when it failed and `force` is off.
+pub fn gate<S>(loaded: &Loaded<S>, rules: &GateRules, force: bool) -> Result<Verdict, PipelineError> {
+    let verdict = verdict(loaded, rules);
+    if verdict.passed() || force { Ok(verdict) } else { Err(PipelineError::Refused(verdict)) }
+}
+
+/// Fails, before any work, when `out` cannot be written: it is a file, or
+/// its nearest existing folder does not let us create files.
+pub fn check_writable(out: &Path) -> Result<(), PipelineError> {
+    let unwritable = |reason: String| PipelineError::Unwritable { path: out.to_path_buf(), reason };
+    let mut dir = out;
+    while !dir.exists() {
+        match dir.parent() {
+            Some(p) if !p.as_os_str().is_empty() => dir = p,
+            _ => return Ok(()),
+        }
+    }
+    if !dir.is_dir() {
+        let what =
+            if dir == out { "it is a file, not a folder".to_string() } else { format!("{} is a file", dir.display()) };
+        return Err(unwritable(format!("cannot write the reports there: {what}")));
+    }
+    let probe = dir.join(format!(".riskrank-probe-{}", std::process::id()));
+    match std::fs::File::create(&probe) {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+            Ok(())
+        }
+        Err(e) => Err(unwritable(format!("cannot write the reports there ({e})"))),
+    }
 }
 
 /// The input files as the model file records them (hashed while read).
@@ -84,7 +168,7 @@ pub fn input_digests(files: &[ingest::FileReport]) -> Vec<InputDigest> {
         .collect()
 }
 
-/// The generator's `truth.csv` in the data folder, when there is one.
-pub fn truth_in(data: &Path) -> Result<Option<Truth>, ExportError> {
-    truth::read_in(data)
+/// A truth file (the generator's `truth.csv`), read only when one is given.
+pub fn truth_from(path: Option<&Path>) -> Result<Option<Truth>, ExportError> {
+    path.map(truth::read).transpose()
 }

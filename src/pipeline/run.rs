@@ -1,9 +1,10 @@
-//! The monthly run: validate → model (load, or train when none fits) →
-//! score → rank → reports, all written into `<out>/<as-of month>/`.
+//! The monthly run: validate → data gate → model (load, or train when none
+//! fits) → score → rank → reports, all written into `<out>/<as-of month>/`.
 //!
 //! The data folder is read once, into every sink the run may need (the
 //! panel, the department case lists and the triage claims, in case a model
-//! has to be trained). Every output goes into one staged folder that
+//! has to be trained). The data gate then decides whether the data can
+//! support a report at all. Every output goes into one staged folder that
 //! replaces the month's folder at the very end: a run that fails at any
 //! point leaves the previous run's folder as it was and no half-written
 //! report.
@@ -14,35 +15,50 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use super::{PipelineError, Read, input_digests, truth_in};
+use super::{PipelineError, Read, input_digests};
+use crate::config::Config;
 use crate::export::manifest::{self, Manifest, ManifestInput, ManifestModel, ManifestOutput, Parameters};
 use crate::export::model_file::{self, LoadedModel};
 use crate::export::quarantine::{self, QuarantineCsv};
 use crate::export::{self, Exporter, Keep, StagedFolder, department, ranking};
-use crate::ingest::{self, FileReport};
+use crate::gate::Verdict;
+use crate::ingest::{self, FileReport, LoadOptions};
 use crate::model::file::ModelFile;
 use crate::model::triage::TriageCollector;
 use crate::model::{self, TrainOptions, TrainingData};
 use crate::panel::{Panel, PanelBuilder};
-use crate::rank::{self, RankParams, Ranked, Ranking};
+use crate::rank::{self, PreviousRanking, RankParams, Ranking};
 use crate::report::build::{self, Inputs};
 use crate::report::cases::CaseCollector;
 use crate::report::data::ReportData;
 use crate::report::pdf::PdfDocument;
 use crate::schema::Month;
 
+/// The file a model trained during a run is kept in, in the month's folder.
+pub const TRAINED_MODEL_FILE: &str = "model.json";
+
 /// What the run does.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunOptions {
     pub data: PathBuf,
-    /// A model file to use; `None`: `default_model` if it fits the data,
-    /// else one trained on the data.
+    /// A model file to use; `None`: the first of `default_models` that
+    /// exists, if it fits the data, else one trained on the data.
     pub model: Option<PathBuf>,
-    pub default_model: PathBuf,
+    /// Where the default model is looked for, in order.
+    pub default_models: Vec<PathBuf>,
     pub as_of: Option<Month>,
     pub horizon: u32,
     pub out: PathBuf,
     pub mode: Mode,
+    pub config: Config,
+    /// Run even when the data gate refuses (the reports then say so).
+    pub force: bool,
+}
+
+impl RunOptions {
+    pub fn load_options(&self) -> LoadOptions {
+        LoadOptions::new(self.as_of).with_input(self.config.input.clone())
+    }
 }
 
 /// How much of the job to do.
@@ -73,27 +89,48 @@ pub struct RunOutcome {
     pub dir: PathBuf,
     pub ranking: Ranking,
     pub files: Vec<FileReport>,
+    pub unread: Vec<ingest::UnreadFile>,
+    pub verdict: Verdict,
+    /// What the user should read: the run exits 1 when there are any.
     pub warnings: Vec<String>,
     pub outputs: Vec<PathBuf>,
     pub model_note: String,
 }
 
-type Sinks = (PanelBuilder, (CaseCollector, Option<TriageCollector>));
+pub(super) type Sinks = (PanelBuilder, (CaseCollector, Option<TriageCollector>));
 
-/// Runs the whole job. `stage` is told what is happening (for progress).
+/// A data folder read for a run, with the gate's verdict.
+pub(super) struct RunData {
+    pub loaded: ingest::Loaded<Sinks>,
+    pub panel: Panel,
+    pub cases: CaseCollector,
+    pub triage: Option<TriageCollector>,
+    pub verdict: Verdict,
+}
+
+/// Reads the folder once and puts it through the data gate.
+pub(super) fn read_for_run(opts: &RunOptions, collect_triage: bool) -> Result<RunData, PipelineError> {
+    let triage = collect_triage.then(TriageCollector::new);
+    let sinks: Sinks = (PanelBuilder::default(), (CaseCollector::new(), triage));
+    let Read { mut loaded, panel } = super::read(&opts.data, &opts.load_options(), sinks)?;
+    let verdict = super::gate(&loaded, &opts.config.gate, opts.force)?;
+    let (cases, triage) = std::mem::take(&mut loaded.sink.1);
+    let cases = cases.within(panel.end.plus(-11).first_day(), panel.end.last_day());
+    Ok(RunData { loaded, panel, cases, triage, verdict })
+}
+
+/// Runs the whole job (or its ranking alone). `stage` is told what is
+/// happening (for progress).
 pub fn run(opts: &RunOptions, stage: &(dyn Fn(&str) + Sync)) -> Result<RunOutcome, PipelineError> {
     if !(1..=36).contains(&opts.horizon) {
         return Err(PipelineError::Horizon(opts.horizon));
     }
+    super::check_writable(&opts.out)?;
     let mut timings: BTreeMap<&str, f64> = BTreeMap::new();
     let clock = Instant::now();
     stage("validating");
     let candidate = candidate_model(opts)?;
-    let triage = candidate.may_train(&opts.data).then(TriageCollector::new);
-    let sinks: Sinks = (PanelBuilder::default(), (CaseCollector::new(), triage));
-    let Read { mut loaded, panel } = super::read(&opts.data, opts.as_of, sinks)?;
-    let (cases, triage) = std::mem::take(&mut loaded.sink.1);
-    let cases = cases.within(panel.end.plus(-11).first_day(), panel.end.last_day());
+    let RunData { loaded, panel, cases, triage, verdict } = read_for_run(opts, candidate.may_train(&opts.data))?;
     timings.insert("validate", clock.elapsed().as_secs_f64());
 
     stage("model");
@@ -105,95 +142,104 @@ pub fn run(opts: &RunOptions, stage: &(dyn Fn(&str) + Sync)) -> Result<RunOutcom
     let t = Instant::now();
     let as_of = panel.end;
     let dir = opts.out.join(as_of.to_string());
-    let (ranked, previous) = match opts.mode {
-        Mode::ReportsOnly => (existing_ranking(&dir, &panel, opts.horizon)?, BTreeMap::new()),
-        _ => {
-            let previous = previous_ranks(&opts.out, as_of);
-            (rank::rank(&panel, &chosen.file, RankParams { as_of, horizon: opts.horizon }, &previous)?, previous)
-        }
-    };
+    let previous = previous_ranking(&opts.out, as_of);
+    let params = RankParams { as_of, horizon: opts.horizon, tiers: opts.config.tiers };
+    let mut ranked = rank::rank(&panel, &chosen.file, params, &previous)?;
+    ranked.ranking.data_warning = verdict.summary();
     timings.insert("score", t.elapsed().as_secs_f64());
 
-    let mut warnings = crate::panel::warnings(&loaded.files, &panel);
-    if !ranked.unranked.is_empty() {
-        warnings.push(format!("not ranked (no hours in the last 12 months): {}", ranked.unranked.join(", ")));
-    }
+    let warnings = warnings(&verdict, &loaded.files, &panel, &ranked.unranked, &chosen);
     let mut folder = StagedFolder::new(&dir, Keep::Nothing)?;
-    folder.add(ranking::FILE, &ranked.ranking)?;
-    if opts.mode != Mode::RankingOnly {
+    let bytes = render(ranking::FILE, &ranked.ranking)?;
+    folder.add_bytes(ranking::FILE, &bytes)?;
+    // The reports show the ranking as written, to the file's decimals.
+    let written = Ranking { rows: ranking::parse(&bytes, &dir.join(ranking::FILE))?.rows, ..ranked.ranking.clone() };
+    if chosen.trained {
+        folder.add(TRAINED_MODEL_FILE, &chosen.file)?;
+    }
+    if opts.mode == Mode::Full {
         stage("reports");
         let t = Instant::now();
         let data = build::report_data(&Inputs {
             panel: &panel,
-            ranking: &ranked.ranking,
+            ranking: &written,
             model: &chosen.file,
             model_name: chosen.name.clone(),
             files: &loaded.files,
             cases: &cases,
             previous: &previous,
+            settings: &opts.config.report,
+            tiers: &opts.config.tiers,
         });
         add_reports(&mut folder, &data, &loaded)?;
         timings.insert("reports", t.elapsed().as_secs_f64());
     }
-    let outputs: Vec<ManifestOutput> = folder.files().iter().map(ManifestOutput::from).collect();
-    let manifest = manifest(opts, &loaded.files, &chosen, outputs, &warnings, &timings);
-    let manifest = manifest
-        .serialize()
-        .map_err(|source| export::ExportError::Format { file: manifest::FILE.to_string(), source })?;
-    folder.add_bytes(manifest::FILE, &manifest)?;
+    let record = Record { opts, files: &loaded.files, chosen: &chosen, dir: &dir, verdict: &verdict };
+    add_manifest(&mut folder, &record, &warnings, &timings)?;
 
     stage("writing");
     let outputs = folder.files().iter().map(|f| dir.join(&f.path)).collect();
     folder.publish()?;
-    Ok(RunOutcome { dir, ranking: ranked.ranking, files: loaded.files, warnings, outputs, model_note: chosen.note })
+    Ok(RunOutcome {
+        dir,
+        ranking: ranked.ranking,
+        files: loaded.files,
+        unread: loaded.unread,
+        verdict,
+        warnings,
+        outputs,
+        model_note: chosen.note,
+    })
+}
+
+/// Everything the user should read before trusting the reports.
+fn warnings(
+    verdict: &Verdict,
+    files: &[FileReport],
+    panel: &Panel,
+    unranked: &[String],
+    chosen: &Chosen,
+) -> Vec<String> {
+    let mut out = verdict.forced_warnings();
+    out.extend(crate::panel::warnings(files, panel));
+    if !unranked.is_empty() {
+        out.push(format!("not ranked (no hours in the last 12 months): {}", unranked.join(", ")));
+    }
+    if chosen.trained {
+        out.push(chosen.note.clone());
+    }
+    out
 }
 
 /// The model a run uses, and how it came to be.
-struct Chosen {
-    file: ModelFile,
-    name: String,
-    path: Option<PathBuf>,
-    sha256: String,
-    note: String,
+pub(super) struct Chosen {
+    pub file: ModelFile,
+    pub name: String,
+    pub path: Option<PathBuf>,
+    pub sha256: String,
+    pub note: String,
+    /// Trained during this run (and kept in the month's folder).
+    pub trained: bool,
 }
 
-/// The ranking of an earlier `run` or `rank` in `dir`, read back for `report`.
-fn existing_ranking(dir: &Path, panel: &Panel, horizon: u32) -> Result<Ranked, PipelineError> {
-    let rows = ranking::read(&dir.join(ranking::FILE))?;
-    let cases: f64 = rows.iter().map(|r| r.predicted_cases).sum();
-    let city_predicted = if panel.has_exposure {
-        // Hours over the horizon, recovered from each department's rate.
-        let hours: f64 = rows
-            .iter()
-            .filter_map(|r| {
-                r.predicted_rate.filter(|x| *x > 0.0).map(|x| r.predicted_cases * crate::metrics::BASE_HOURS / x)
-            })
-            .sum();
-        if hours > 0.0 { cases * crate::metrics::BASE_HOURS / hours } else { 0.0 }
-    } else {
-        cases / rows.len().max(1) as f64
-    };
-    let ranking = Ranking { as_of: panel.end, horizon, rated: panel.has_exposure, city_predicted, rows };
-    Ok(Ranked { ranking, unranked: Vec::new() })
-}
-
-/// The ranks of the latest earlier run under `out` (`<out>/<month>/ranking.csv`
-/// with the greatest month ≤ `as_of`); empty when there is none or it
-/// cannot be read (a rank change is then simply not shown).
-fn previous_ranks(out: &Path, as_of: Month) -> BTreeMap<String, u32> {
-    let Ok(entries) = std::fs::read_dir(out) else { return BTreeMap::new() };
+/// The ranking of the latest run of an earlier month under `out`
+/// (`<out>/<month>/ranking.csv` with the greatest month before `as_of`):
+/// re-running a month keeps comparing with the month before. Empty when
+/// there is none or it cannot be read (rank changes are then not shown).
+pub(super) fn previous_ranking(out: &Path, as_of: Month) -> PreviousRanking {
+    let Ok(entries) = std::fs::read_dir(out) else { return PreviousRanking::default() };
     let latest = entries
         .filter_map(Result::ok)
         .filter_map(|e| e.file_name().to_str().and_then(|n| n.parse::<Month>().ok()))
-        .filter(|m| *m <= as_of && out.join(m.to_string()).join(ranking::FILE).is_file())
+        .filter(|m| *m < as_of && out.join(m.to_string()).join(ranking::FILE).is_file())
         .max();
-    let Some(month) = latest else { return BTreeMap::new() };
-    ranking::read_ranks(&out.join(month.to_string()).join(ranking::FILE)).unwrap_or_default()
+    let Some(month) = latest else { return PreviousRanking::default() };
+    ranking::read_previous(&out.join(month.to_string()).join(ranking::FILE), month).unwrap_or_default()
 }
 
 /// Whether a model file can score this panel: same kind (rates or counts)
 /// and at least half the departments known to it.
-fn fits(model: &ModelFile, panel: &Panel) -> Result<(), String> {
+pub(super) fn fits(model: &ModelFile, panel: &Panel) -> Result<(), String> {
     if model.model.rated != panel.has_exposure {
         let kind = |rated| if rated { "rates (with hours)" } else { "counts (no hours)" };
         return Err(format!("it models {}, the data has {}", kind(model.model.rated), kind(panel.has_exposure)));
@@ -205,7 +251,7 @@ fn fits(model: &ModelFile, panel: &Panel) -> Result<(), String> {
     Ok(())
 }
 
-fn loaded_from(path: &Path) -> Result<Chosen, PipelineError> {
+pub(super) fn loaded_from(path: &Path) -> Result<Chosen, PipelineError> {
     let LoadedModel { file, sha256 } = model_file::load(path)?;
     Ok(Chosen {
         file,
@@ -213,6 +259,7 @@ fn loaded_from(path: &Path) -> Result<Chosen, PipelineError> {
         path: Some(path.to_path_buf()),
         sha256,
         note: format!("model: {}", path.display()),
+        trained: false,
     })
 }
 
@@ -220,7 +267,7 @@ fn loaded_from(path: &Path) -> Result<Chosen, PipelineError> {
 enum Candidate {
     /// `--model`: used as it is, or the run fails.
     Given(Chosen),
-    /// The default model, or why it could not be read.
+    /// The default model, or why there is none to use.
     Default(Result<Chosen, String>),
 }
 
@@ -243,10 +290,14 @@ impl Candidate {
 }
 
 fn candidate_model(opts: &RunOptions) -> Result<Candidate, PipelineError> {
-    Ok(match &opts.model {
-        Some(path) => Candidate::Given(loaded_from(path)?),
-        None => Candidate::Default(loaded_from(&opts.default_model).map_err(|e| crate::error_chain(&e))),
-    })
+    if let Some(path) = &opts.model {
+        return Ok(Candidate::Given(loaded_from(path)?));
+    }
+    let Some(found) = opts.default_models.iter().find(|p| p.is_file()) else {
+        let looked: Vec<String> = opts.default_models.iter().map(|p| p.display().to_string()).collect();
+        return Ok(Candidate::Default(Err(format!("no default model file (looked for {})", looked.join(" and ")))));
+    };
+    Ok(Candidate::Default(loaded_from(found).map_err(|e| crate::error_chain(&e))))
 }
 
 fn choose_model(
@@ -264,29 +315,31 @@ fn choose_model(
         }
         Candidate::Default(Ok(chosen)) => match fits(&chosen.file, panel) {
             Ok(()) => return Ok(chosen),
-            Err(reason) => reason,
+            Err(reason) => format!("{} does not fit this data: {reason}", chosen.name),
         },
         Candidate::Default(Err(why)) => why,
     };
-    let truth = truth_in(&opts.data)?;
     // Without the claims (the default model looked as if it would fit),
     // the trained model has no triage part; ranking does not use it.
     let triage = triage.unwrap_or_default().finish(loaded.departments.as_deref());
-    let data = TrainingData { panel, triage, truth: truth.as_ref(), inputs: input_digests(&loaded.files) };
+    let data = TrainingData { panel, triage, truth: None, inputs: input_digests(&loaded.files) };
     let file = model::train(data, &TrainOptions::default(), &|| {})?;
-    let bytes = file.serialize().map_err(|source| export::ExportError::Format { file: "model.json".into(), source })?;
+    let bytes =
+        file.serialize().map_err(|source| export::ExportError::Format { file: TRAINED_MODEL_FILE.into(), source })?;
+    let path = opts.out.join(panel.end.to_string()).join(TRAINED_MODEL_FILE);
     Ok(Chosen {
         file,
-        name: "model.json (trained on this data)".into(),
-        path: None,
+        name: format!("{TRAINED_MODEL_FILE} (trained on this data)"),
+        note: format!("model: trained on this data and saved as {} ({why})", path.display()),
+        path: Some(path),
         sha256: crate::digest::sha256_bytes(&bytes),
-        note: format!("model: trained on this data ({} does not fit: {why})", opts.default_model.display()),
+        trained: true,
     })
 }
 
 /// The Cabinet PDF, each department's PDF and case list (rendered in
 /// parallel), and the quarantine files.
-fn add_reports(
+pub(super) fn add_reports(
     folder: &mut StagedFolder,
     data: &ReportData,
     loaded: &ingest::Loaded<Sinks>,
@@ -322,34 +375,52 @@ fn render(path: &str, format: &dyn Exporter) -> Result<Vec<u8>, export::ExportEr
     format.serialize().map_err(|source| export::ExportError::Format { file: path.to_string(), source })
 }
 
-fn manifest<'a>(
-    opts: &'a RunOptions,
-    files: &[FileReport],
-    chosen: &'a Chosen,
-    outputs: Vec<ManifestOutput<'a>>,
-    warnings: &'a [String],
-    timings: &'a BTreeMap<&'a str, f64>,
-) -> Manifest<'a> {
-    Manifest {
+/// What the manifest records of a run.
+pub(super) struct Record<'a> {
+    pub opts: &'a RunOptions,
+    pub files: &'a [FileReport],
+    pub chosen: &'a Chosen,
+    pub dir: &'a Path,
+    pub verdict: &'a Verdict,
+}
+
+/// Adds `manifest.json`, listing every file staged so far.
+pub(super) fn add_manifest(
+    folder: &mut StagedFolder,
+    record: &Record<'_>,
+    warnings: &[String],
+    timings: &BTreeMap<&str, f64>,
+) -> Result<(), PipelineError> {
+    let outputs: Vec<ManifestOutput> = folder.files().iter().map(ManifestOutput::from).collect();
+    let opts = record.opts;
+    let manifest = Manifest {
         riskrank_version: env!("CARGO_PKG_VERSION"),
         parameters: Parameters {
             data: opts.data.display().to_string(),
             as_of: opts.as_of.map(|m| m.to_string()),
+            month: record.dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
             horizon: opts.horizon,
             out: opts.out.display().to_string(),
-            mode: opts.mode.as_str(),
-            model: None,
+            mode: opts.mode.as_str().to_string(),
+            forced: opts.force,
+            config: opts.config.clone(),
         },
-        inputs: files.iter().map(ManifestInput::from).collect(),
+        inputs: record.files.iter().map(ManifestInput::from).collect(),
         model: ManifestModel {
-            path: chosen.path.as_ref().map(|p| p.display().to_string()),
-            sha256: &chosen.sha256,
-            format_version: chosen.file.format_version,
-            trained_to: chosen.file.training_window.cutoff.to_string(),
-            note: &chosen.note,
+            path: record.chosen.path.as_ref().map(|p| p.display().to_string()),
+            sha256: record.chosen.sha256.clone(),
+            format_version: record.chosen.file.format_version,
+            trained_to: record.chosen.file.training_window.cutoff.to_string(),
+            note: record.chosen.note.clone(),
         },
+        data_gate: record.verdict.clone(),
         outputs,
         warnings,
         timings_seconds: timings,
-    }
+    };
+    let bytes = manifest
+        .serialize()
+        .map_err(|source| export::ExportError::Format { file: manifest::FILE.to_string(), source })?;
+    folder.add_bytes(manifest::FILE, &bytes)?;
+    Ok(())
 }

@@ -1,27 +1,29 @@
-//! `train`: read a data folder once (the panel and the triage claims) and
-//! train the models on it, with their backtest; the model file is written
-//! by the caller.
+//! `train`: read a data folder once (the panel and the triage claims),
+//! through the data gate, and train the models on it, with their
+//! backtest; the model file is written by the caller.
 
 use std::path::Path;
 
-use super::{PipelineError, Read, input_digests, truth_in};
+use super::{PipelineError, Read, Source, input_digests, truth_from};
+use crate::gate::Verdict;
 use crate::model::file::ModelFile;
 use crate::model::triage::TriageCollector;
 use crate::model::{self, TrainOptions, TrainingData};
 use crate::panel::{Panel, PanelBuilder};
-use crate::schema::Month;
 
-/// Trains on `data` up to `as_of` (default: its last month) and returns
-/// the model file and the panel it learnt from.
+/// Trains on `source` up to its as-of month (default: the data's last
+/// month) and returns the model file, the panel it learnt from and the
+/// data gate's verdict (with findings only when forced past it). `truth`
+/// is a generator's `truth.csv` to score the backtest against.
 pub fn train(
-    data: &Path,
-    as_of: Option<Month>,
+    source: &Source,
+    truth: Option<&Path>,
     options: &TrainOptions,
     progress: &(dyn Fn() + Sync),
-) -> Result<(ModelFile, Panel), PipelineError> {
+) -> Result<(ModelFile, Panel, Verdict), PipelineError> {
     let sinks = (PanelBuilder::default(), TriageCollector::new());
-    let Read { loaded, panel } = super::read(data, as_of, sinks)?;
-    let truth = truth_in(data)?;
+    let (Read { loaded, panel }, verdict) = source.read(sinks)?;
+    let truth = truth_from(truth)?;
     let training = TrainingData {
         panel: &panel,
         triage: loaded.sink.1.finish(loaded.departments.as_deref()),
@@ -29,5 +31,5 @@ pub fn train(
         inputs: input_digests(&loaded.files),
     };
     let file = model::train(training, options, progress)?;
-    Ok((file, panel))
+    Ok((file, panel, verdict))
 }

@@ -1,20 +1,22 @@
 //! `validate`: read a data folder once and write its account into
 //! `<out>/<month>/`: the quarantine files, `panel.csv`, `mix.csv` and
-//! `validation.json`, staged and published together beside whatever else
-//! that month's folder holds.
+//! `validation.json` (with the data gate's verdict and the files not
+//! read), staged and published together beside whatever else that
+//! month's folder holds. The gate's verdict is reported, not enforced:
+//! validating is how a user finds out what the gate would say.
 
 use std::path::{Path, PathBuf};
 
-use super::{PipelineError, Read};
+use super::{PipelineError, Read, Source};
 use crate::codes::CodeTable;
 use crate::export::mix::{self, MixCsv};
 use crate::export::panel::{self as panel_csv, PanelCsv};
 use crate::export::quarantine::{self, QuarantineCsv};
 use crate::export::validation::{self, ValidationJson};
 use crate::export::{Keep, StagedFolder};
-use crate::ingest::FileReport;
+use crate::gate::Verdict;
+use crate::ingest::{FileReport, UnreadFile};
 use crate::panel::{Panel, PanelBuilder};
-use crate::schema::Month;
 
 /// What a validation found and wrote.
 #[derive(Debug)]
@@ -22,14 +24,18 @@ pub struct Validated {
     pub files: Vec<FileReport>,
     pub panel: Panel,
     pub warnings: Vec<String>,
+    pub verdict: Verdict,
+    pub unread: Vec<UnreadFile>,
     /// The month's folder written into.
     pub dir: PathBuf,
     pub written: Vec<PathBuf>,
 }
 
-/// Validates `data` and writes the account under `out`.
-pub fn validate(data: &Path, as_of: Option<Month>, out: &Path) -> Result<Validated, PipelineError> {
-    let Read { loaded, panel } = super::read(data, as_of, PanelBuilder::default())?;
+/// Validates `source` and writes the account under `out`.
+pub fn validate(source: &Source, out: &Path) -> Result<Validated, PipelineError> {
+    super::check_writable(out)?;
+    let Read { loaded, panel } = super::read(&source.data, &source.load, PanelBuilder::default())?;
+    let verdict = super::verdict(&loaded, &source.rules);
     let warnings = crate::panel::warnings(&loaded.files, &panel);
     let dir = out.join(panel.end.to_string());
     let mut folder = StagedFolder::new(&dir, Keep::Others)?;
@@ -38,8 +44,10 @@ pub fn validate(data: &Path, as_of: Option<Month>, out: &Path) -> Result<Validat
     }
     folder.add(panel_csv::FILE, &PanelCsv(&panel))?;
     folder.add(mix::FILE, &MixCsv(&panel, CodeTable::builtin()))?;
-    folder.add(validation::FILE, &ValidationJson::new(&loaded.options, &panel, &loaded.files, &warnings))?;
+    let json =
+        ValidationJson::new(&loaded.options, &panel, &loaded.files, &warnings).with_gate(&verdict, &loaded.unread);
+    folder.add(validation::FILE, &json)?;
     let written = folder.files().iter().map(|f| dir.join(&f.path)).collect();
     folder.publish()?;
-    Ok(Validated { files: loaded.files, panel, warnings, dir, written })
+    Ok(Validated { files: loaded.files, panel, warnings, verdict, unread: loaded.unread, dir, written })
 }

@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::config::TierCutoffs;
 use crate::metrics::BASE_HOURS;
 use crate::model::features::{self, FeatureRow, TargetHours};
 use crate::model::file::ModelFile;
@@ -43,11 +44,41 @@ impl RiskTier {
     }
 }
 
-/// The tier rule, printed in the reports themselves.
-pub const TIER_RULE: &str = "high: the lower end of the 90% interval of the predicted rate is above 1.25 × the city-wide \
-predicted rate; elevated: the predicted rate is above the city's; moderate: between 0.75 × and 1 × the city's; \
-low: below 0.75 × the city's. Without hours worked the same rule applies to predicted cases per department against \
-the city's mean.";
+/// The tier rule in words, as the reports print it, with its cut-offs.
+pub fn tier_rule(t: &TierCutoffs) -> String {
+    let elevated = if t.elevated == 1.0 { "the city's".to_string() } else { format!("{} × the city's", t.elevated) };
+    format!(
+        "high: the lower end of the 90% interval of the predicted rate is above {} × the city-wide predicted rate; \
+         elevated: the predicted rate is above {elevated}; moderate: between {} × and {} × the city's; low: below \
+         {} × the city's. Without hours worked the same rule applies to predicted cases per department against the \
+         city's mean.",
+        t.high, t.moderate, t.elevated, t.moderate
+    )
+}
+
+/// The ranking of an earlier month's run, for rank changes.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PreviousRanking {
+    /// The month that run was as of.
+    pub month: Option<Month>,
+    /// Department code → its rank then and the 90% range of that rank
+    /// (the range is the rank itself for files written before it existed).
+    pub ranks: BTreeMap<String, RankRange>,
+}
+
+/// A rank and the 90% range it could fall in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RankRange {
+    pub rank: u32,
+    pub low: u32,
+    pub high: u32,
+}
+
+impl RankRange {
+    pub fn contains(&self, rank: u32) -> bool {
+        (self.low..=self.high).contains(&rank)
+    }
+}
 
 /// One line of `ranking.csv` (the data contract's columns, in order).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -69,7 +100,12 @@ pub struct RankingRow {
     pub trailing12_incurred: Cents,
     /// Trailing-12 recordables over what the model expected for them.
     pub actual_to_expected: Option<f64>,
-    /// Places moved up (+) or down (−) since the previous run; `None` when none.
+    /// The 90% range of the rank: the ranks the department would take at
+    /// the ends of its interval, the others at their predictions.
+    pub rank_low: u32,
+    pub rank_high: u32,
+    /// Places moved up (+) or down (−) since the previous month's run;
+    /// `None` when there is none.
     pub rank_change: Option<i64>,
     pub cost_rank: u32,
     pub credibility_z: f64,
@@ -86,16 +122,21 @@ pub struct Ranking {
     /// City-wide predicted rate over the horizon (or mean predicted cases per
     /// department without hours): the tiers' yardstick.
     pub city_predicted: f64,
+    /// The month of the run the rank changes compare with.
+    pub compared_with: Option<Month>,
+    /// The data gate's findings when the run was forced past them.
+    pub data_warning: Option<String>,
     pub rows: Vec<RankingRow>,
 }
 
 /// What to rank.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RankParams {
     /// The last month of data; predictions start the month after.
     pub as_of: Month,
     /// Months predicted.
     pub horizon: u32,
+    pub tiers: TierCutoffs,
 }
 
 /// A department's scored horizon, before ranking.
@@ -116,12 +157,12 @@ pub struct Ranked {
 }
 
 /// Scores every department of `panel` at `params.as_of` with the model and
-/// ranks them; `previous` maps department code → rank of the previous run.
+/// ranks them; `previous` is the ranking of the latest earlier month.
 pub fn rank(
     panel: &Panel,
     model: &ModelFile,
     params: RankParams,
-    previous: &BTreeMap<String, u32>,
+    previous: &PreviousRanking,
 ) -> Result<Ranked, GlmError> {
     let m = &model.model;
     let horizons: Vec<u32> = (1..=params.horizon).collect();
@@ -156,7 +197,7 @@ pub fn rank(
                 department: dept.code.clone(),
                 name: dept.name.clone(),
                 group: dept.group.clone(),
-                risk_tier: tier(rate.unwrap_or(s.cases), low_rate.unwrap_or(low as f64), city),
+                risk_tier: tier(rate.unwrap_or(s.cases), low_rate.unwrap_or(low as f64), city, &params.tiers),
                 predicted_cases: s.cases,
                 predicted_cases_low: low,
                 predicted_cases_high: high,
@@ -166,6 +207,8 @@ pub fn rank(
                 trailing12_dart: r12.dart,
                 trailing12_incurred: t12.all.incurred,
                 actual_to_expected: a_to_e[s.department],
+                rank_low: 0,
+                rank_high: 0,
                 rank_change: None,
                 cost_rank: 0,
                 credibility_z: experience[s.department].z,
@@ -173,13 +216,18 @@ pub fn rank(
             }
         })
         .collect();
-    order(&mut rows_out, previous);
+    let ends: BTreeMap<String, (f64, f64)> =
+        scores.iter().map(|s| (panel.departments[s.department].code.clone(), interval_ends(m, s))).collect();
+    order(&mut rows_out, &previous.ranks);
+    rank_ranges(&mut rows_out, &ends);
     Ok(Ranked {
         ranking: Ranking {
             as_of: params.as_of,
             horizon: params.horizon,
             rated: panel.has_exposure,
             city_predicted: city,
+            compared_with: previous.month,
+            data_warning: None,
             rows: rows_out,
         },
         unranked,
@@ -225,14 +273,37 @@ fn total_interval(model: &RiskModel, s: &Score) -> (u64, u64) {
     frequency::count_interval(s.cases, alpha, 0.90)
 }
 
-/// The tier rule of [`TIER_RULE`]: `value` is the
-/// predicted rate (or cases), `low` its interval's lower end.
-pub fn tier(value: f64, low: f64, city: f64) -> RiskTier {
-    if low > 1.25 * city {
+/// The ends of a department's 90% interval in the ranking's unit (rate,
+/// or cases without hours).
+fn interval_ends(model: &RiskModel, s: &Score) -> (f64, f64) {
+    let (low, high) = total_interval(model, s);
+    match s.hours.filter(|h| *h > 0.0) {
+        Some(h) => (low as f64 * BASE_HOURS / h, high as f64 * BASE_HOURS / h),
+        None => (low as f64, high as f64),
+    }
+}
+
+/// Each row's rank range: its best rank is taken at the top of its
+/// interval, its worst at the bottom, every other department at its
+/// prediction. A rank change inside these ranges is not news.
+fn rank_ranges(rows: &mut [RankingRow], ends: &BTreeMap<String, (f64, f64)>) {
+    let values: Vec<f64> = rows.iter().map(|r| r.predicted_rate.unwrap_or(r.predicted_cases)).collect();
+    for (i, r) in rows.iter_mut().enumerate() {
+        let (low, high) = ends.get(&r.department).copied().unwrap_or((values[i], values[i]));
+        let above = |x: f64| values.iter().enumerate().filter(|&(j, v)| j != i && *v > x).count() as u32;
+        r.rank_low = (1 + above(high.max(values[i]))).min(r.rank);
+        r.rank_high = (1 + above(low.min(values[i]))).max(r.rank);
+    }
+}
+
+/// The tier rule (see [`tier_rule`]): `value` is the predicted rate (or
+/// cases), `low` its interval's lower end.
+pub fn tier(value: f64, low: f64, city: f64, t: &TierCutoffs) -> RiskTier {
+    if low > t.high * city {
         RiskTier::High
-    } else if value > city {
+    } else if value > t.elevated * city {
         RiskTier::Elevated
-    } else if value >= 0.75 * city {
+    } else if value >= t.moderate * city {
         RiskTier::Moderate
     } else {
         RiskTier::Low
@@ -241,12 +312,12 @@ pub fn tier(value: f64, low: f64, city: f64) -> RiskTier {
 
 /// Sorts by predicted rate (or cases), assigns ranks, cost ranks and rank
 /// changes.
-fn order(rows: &mut [RankingRow], previous: &BTreeMap<String, u32>) {
+fn order(rows: &mut [RankingRow], previous: &BTreeMap<String, RankRange>) {
     let key = |r: &RankingRow| r.predicted_rate.unwrap_or(r.predicted_cases);
     rows.sort_by(|a, b| key(b).total_cmp(&key(a)).then_with(|| a.department.cmp(&b.department)));
     for (i, r) in rows.iter_mut().enumerate() {
         r.rank = i as u32 + 1;
-        r.rank_change = previous.get(&r.department).map(|p| i64::from(*p) - i64::from(r.rank));
+        r.rank_change = previous.get(&r.department).map(|p| i64::from(p.rank) - i64::from(r.rank));
     }
     let mut by_cost: Vec<usize> = (0..rows.len()).collect();
     by_cost.sort_by(|&a, &b| {
@@ -284,11 +355,58 @@ fn actual_to_expected(
 mod tests {
     use super::*;
 
+    fn row(code: &str, rank: u32, rate: f64) -> RankingRow {
+        RankingRow {
+            rank,
+            department: code.into(),
+            name: code.into(),
+            group: None,
+            risk_tier: RiskTier::Low,
+            predicted_cases: rate,
+            predicted_cases_low: 0,
+            predicted_cases_high: 0,
+            predicted_rate: Some(rate),
+            predicted_incurred: 0.0,
+            trailing12_trir: None,
+            trailing12_dart: None,
+            trailing12_incurred: Cents(0),
+            actual_to_expected: None,
+            rank_low: 0,
+            rank_high: 0,
+            rank_change: None,
+            cost_rank: 0,
+            credibility_z: 0.0,
+            top_driver: String::new(),
+        }
+    }
+
     #[test]
-    fn tier_rule() {
-        assert_eq!(tier(20.0, 13.0, 10.0), RiskTier::High);
-        assert_eq!(tier(20.0, 12.0, 10.0), RiskTier::Elevated);
-        assert_eq!(tier(9.0, 5.0, 10.0), RiskTier::Moderate);
-        assert_eq!(tier(7.4, 5.0, 10.0), RiskTier::Low);
+    fn rank_ranges_span_what_the_intervals_allow() {
+        let mut rows = vec![row("A", 1, 10.0), row("B", 2, 9.0), row("C", 3, 5.0)];
+        // B could be anywhere from 8 to 11: above A at its top, still above C
+        // at its bottom. A at its bottom (9.5) stays above B's prediction.
+        let ends = BTreeMap::from([
+            ("A".to_string(), (9.5, 10.5)),
+            ("B".to_string(), (8.0, 11.0)),
+            ("C".to_string(), (4.9, 5.1)),
+        ]);
+        rank_ranges(&mut rows, &ends);
+        let ranges: Vec<(u32, u32)> = rows.iter().map(|r| (r.rank_low, r.rank_high)).collect();
+        assert_eq!(ranges, [(1, 1), (1, 2), (3, 3)]);
+        let range = RankRange { rank: 2, low: 1, high: 2 };
+        assert!(range.contains(1) && !range.contains(3));
+    }
+
+    #[test]
+    fn tier_rules() {
+        let t = TierCutoffs::default();
+        assert_eq!(tier(20.0, 13.0, 10.0, &t), RiskTier::High);
+        assert_eq!(tier(20.0, 12.0, 10.0, &t), RiskTier::Elevated);
+        assert_eq!(tier(9.0, 5.0, 10.0, &t), RiskTier::Moderate);
+        assert_eq!(tier(7.4, 5.0, 10.0, &t), RiskTier::Low);
+        let strict = TierCutoffs { high: 2.0, elevated: 1.5, moderate: 1.0 };
+        assert_eq!(tier(20.0, 13.0, 10.0, &strict), RiskTier::Elevated);
+        assert_eq!(tier(9.0, 5.0, 10.0, &strict), RiskTier::Low);
+        assert!(tier_rule(&strict).contains("above 2 ×"));
     }
 }

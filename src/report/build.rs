@@ -2,13 +2,12 @@
 //! input account and case lists: every figure the reports print is
 //! computed here, once.
 
-use std::collections::BTreeMap;
-
 use crate::codes::{CodeKind, CodeTable};
+use crate::config::{ReportSettings, TierCutoffs};
 use crate::ingest::FileReport;
 use crate::model::file::ModelFile;
 use crate::panel::{CodeMix, Panel};
-use crate::rank;
+use crate::rank::{self, PreviousRanking};
 use crate::report::cases::CaseCollector;
 use crate::report::data::*;
 use crate::schema::Month;
@@ -21,7 +20,9 @@ pub struct Inputs<'a> {
     pub model_name: String,
     pub files: &'a [FileReport],
     pub cases: &'a CaseCollector,
-    pub previous: &'a BTreeMap<String, u32>,
+    pub previous: &'a PreviousRanking,
+    pub settings: &'a ReportSettings,
+    pub tiers: &'a TierCutoffs,
 }
 
 /// Builds everything the reports show.
@@ -29,18 +30,23 @@ pub fn report_data(i: &Inputs<'_>) -> ReportData {
     let as_of = i.ranking.as_of;
     let from12 = as_of.plus(-11);
     let city_mix = i.panel.mix(None, from12, as_of);
+    let mut ranking = i.ranking.clone();
+    for row in &mut ranking.rows {
+        row.group = row.group.as_deref().map(|g| i.settings.group_name(g).to_string());
+    }
     ReportData {
-        title: format!("Workplace injury risk: department ranking, {as_of}"),
-        ranking: i.ranking.clone(),
+        organisation: i.settings.organisation.clone(),
+        title: format!("{}, {as_of}", i.settings.title),
+        data_warning: i.ranking.data_warning.clone(),
+        ranking: ranking.clone(),
         coverage: coverage(i.panel, i.files),
         city_history: city_history(i.panel, as_of),
         movers: movers(i.ranking, i.previous),
         cause_pareto: pareto(&city_mix),
         trust: trust(i.model, &i.model_name),
-        tier_rule: TIER_RULE.to_string(),
+        tier_rule: rank::tier_rule(i.tiers),
         definitions: definitions(),
-        departments: i
-            .ranking
+        departments: ranking
             .rows
             .iter()
             .filter_map(|row| i.panel.position(&row.department).map(|d| department(i, d, row, &city_mix)))
@@ -71,23 +77,27 @@ fn city_history(panel: &Panel, as_of: Month) -> Vec<CityMonth> {
         .collect()
 }
 
-fn movers(ranking: &Ranking, previous: &BTreeMap<String, u32>) -> Vec<Mover> {
+/// The departments whose rank changed since the previous month's run. A
+/// change is news only when each rank lies outside the other's 90% range;
+/// the others are kept, marked, so the reports can say how many there were.
+fn movers(ranking: &Ranking, previous: &PreviousRanking) -> Vec<Mover> {
     let mut out: Vec<Mover> = ranking
         .rows
         .iter()
         .filter_map(|r| {
-            let (prev, change) = (*previous.get(&r.department)?, r.rank_change?);
+            let (prev, change) = (*previous.ranks.get(&r.department)?, r.rank_change?);
+            let now = rank::RankRange { rank: r.rank, low: r.rank_low, high: r.rank_high };
             (change != 0).then(|| Mover {
                 department: r.department.clone(),
                 name: r.name.clone(),
                 rank: r.rank,
-                previous_rank: prev,
+                previous_rank: prev.rank,
                 change,
+                significant: !now.contains(prev.rank) && !prev.contains(r.rank),
             })
         })
         .collect();
     out.sort_by(|a, b| b.change.abs().cmp(&a.change.abs()).then_with(|| a.rank.cmp(&b.rank)));
-    out.truncate(8);
     out
 }
 
@@ -251,4 +261,46 @@ fn cases(i: &Inputs<'_>, code: &str) -> Vec<CaseLine> {
         .collect();
     out.sort_by(|a, b| b.event_date.cmp(&a.event_date).then_with(|| a.case_id.cmp(&b.case_id)));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rank::RankRange;
+
+    #[test]
+    fn only_moves_beyond_the_ranks_uncertainty_are_news() {
+        let row = |code: &str, rank: u32, low: u32, high: u32, change: i64| {
+            let mut r: RankingRow = serde_json::from_value(serde_json::json!({
+                "rank": rank, "department": code, "name": code, "group": null, "risk_tier": "low",
+                "predicted_cases": 1.0, "predicted_cases_low": 0, "predicted_cases_high": 2,
+                "predicted_rate": null, "predicted_incurred": 0.0, "trailing12_trir": null,
+                "trailing12_dart": null, "trailing12_incurred": "0.00", "actual_to_expected": null,
+                "rank_low": low, "rank_high": high, "rank_change": change, "cost_rank": 1,
+                "credibility_z": 0.0, "top_driver": ""
+            }))
+            .unwrap();
+            r.rank_change = Some(change);
+            r
+        };
+        let ranking = Ranking {
+            as_of: "2025-12".parse().unwrap(),
+            horizon: 12,
+            rated: false,
+            city_predicted: 1.0,
+            compared_with: Some("2025-11".parse().unwrap()),
+            data_warning: None,
+            rows: vec![row("A", 1, 1, 2, 6), row("B", 2, 1, 3, -1), row("C", 3, 2, 4, 0)],
+        };
+        let previous = PreviousRanking {
+            month: ranking.compared_with,
+            ranks: [("A", 7, 5, 9), ("B", 1, 1, 3), ("C", 3, 2, 4)]
+                .into_iter()
+                .map(|(c, rank, low, high)| (c.to_string(), RankRange { rank, low, high }))
+                .collect(),
+        };
+        let movers = movers(&ranking, &previous);
+        let news: Vec<(&str, bool)> = movers.iter().map(|m| (m.department.as_str(), m.significant)).collect();
+        assert_eq!(news, [("A", true), ("B", false)], "C did not move; B's move lies inside both ranges");
+    }
 }

@@ -9,7 +9,7 @@
 
 use serde::Serialize;
 
-pub use crate::rank::{Ranking, RankingRow, RiskTier, TIER_RULE};
+pub use crate::rank::{Ranking, RankingRow, RiskTier};
 use crate::schema::{Cents, Month, OshaClass};
 
 /// Data coverage for the cover page.
@@ -49,6 +49,9 @@ pub struct Mover {
     pub previous_rank: u32,
     /// Places moved up (+) or down (−).
     pub change: i64,
+    /// Whether the move is larger than the ranks' uncertainty: each rank
+    /// lies outside the other's 90% range.
+    pub significant: bool,
 }
 
 /// One bar of the cause Pareto (trailing 12 months, city-wide).
@@ -127,7 +130,11 @@ pub struct DepartmentReport {
 /// Everything the reports of one run show.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReportData {
+    /// Who the reports are for (the config's `[report] organisation`).
+    pub organisation: String,
     pub title: String,
+    /// The data gate's findings, when the run was forced past them.
+    pub data_warning: Option<String>,
     pub ranking: Ranking,
     pub coverage: Coverage,
     pub city_history: Vec<CityMonth>,

@@ -112,6 +112,8 @@ impl<'a> Cabinet<'a> {
         let window = &self.window;
         vec![
             ("title", s(&self.data.title)),
+            ("organisation", s(&self.data.organisation)),
+            ("data-warning", self.data.data_warning.as_ref().map_or(V::None, s)),
             ("month", s(r.as_of.to_string())),
             (
                 "subtitle",
@@ -293,12 +295,31 @@ impl<'a> Cabinet<'a> {
 
     /// The page of the biggest movers and the cause Pareto.
     fn movers_and_causes(&self) -> Entries {
+        let movers = &self.data.movers;
+        let within = movers.iter().filter(|m| !m.significant).count();
+        let vs = match self.data.ranking.compared_with {
+            Some(m) => format!("since {}", month_long(m)),
+            None => "since the last run".to_string(),
+        };
+        let empty = match (self.data.ranking.compared_with, within) {
+            (None, _) => "There is no run of an earlier month in the output folder to compare with.".to_string(),
+            (Some(_), 0) => format!("No department changed rank {vs}."),
+            (Some(_), k) => format!("No rank changed by more than the ranks' uncertainty {vs} ({k} smaller changes)."),
+        };
+        let note = if within > 0 && movers.iter().any(|m| m.significant) {
+            format!(
+                "{k} smaller rank change{} lie within the 90% ranges of the ranks and are not shown.",
+                if within == 1 { "" } else { "s" },
+                k = within
+            )
+        } else {
+            String::new()
+        };
         vec![
-            ("movers", V::Arr(movers_value(&self.data.movers))),
-            (
-                "movers-empty",
-                s("No department changed rank since the last run, or there is no previous run to compare with."),
-            ),
+            ("movers", V::Arr(movers_value(movers))),
+            ("movers-title", s(format!("Biggest movers {vs}"))),
+            ("movers-empty", s(empty)),
+            ("movers-note", s(note)),
             (
                 "pareto-caption",
                 s(format!(
@@ -433,9 +454,10 @@ fn ranking_row(x: &RankingRow) -> V {
     ])
 }
 
-/// The twelve biggest rank changes, largest first.
+/// The twelve biggest rank changes beyond the ranks' uncertainty, largest
+/// first.
 fn movers_value(movers: &[Mover]) -> Vec<V> {
-    let mut movers: Vec<&Mover> = movers.iter().filter(|m| m.change != 0).collect();
+    let mut movers: Vec<&Mover> = movers.iter().filter(|m| m.change != 0 && m.significant).collect();
     movers.sort_by(|a, b| b.change.abs().cmp(&a.change.abs()).then(a.rank.cmp(&b.rank)));
     movers
         .into_iter()

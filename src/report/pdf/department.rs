@@ -67,6 +67,8 @@ impl<'a> Department<'a> {
         let row = &self.dept.row;
         vec![
             ("title", s(format!("{} — department risk report {}", row.name, r.as_of))),
+            ("organisation", s(&self.data.organisation)),
+            ("data-warning", self.data.data_warning.as_ref().map_or(V::None, s)),
             ("name", s(&row.name)),
             ("month-long", s(month_long(r.as_of).to_uppercase())),
             ("footer", s(format!("{} · {}", row.department, r.as_of))),
@@ -130,11 +132,16 @@ impl<'a> Department<'a> {
     fn standing(&self) -> String {
         let r = &self.data.ranking;
         let row = &self.dept.row;
+        let since = r.compared_with.map_or("the last run".to_string(), month_long);
+        let within = match self.data.movers.iter().find(|m| m.department == row.department) {
+            Some(m) if !m.significant => " That is within the uncertainty of the two ranks.",
+            _ => "",
+        };
         let moved = match row.rank_change {
-            None => "There is no previous run to compare the rank with.".to_string(),
-            Some(0) => "The rank is unchanged since the last run.".to_string(),
-            Some(c) if c > 0 => format!("It moved up {} since the last run.", places(c)),
-            Some(c) => format!("It moved down {} since the last run.", places(-c)),
+            None => "There is no run of an earlier month to compare the rank with.".to_string(),
+            Some(0) => format!("The rank is unchanged since {since}."),
+            Some(c) if c > 0 => format!("It moved up {} since {since}.{within}", places(c)),
+            Some(c) => format!("It moved down {} since {since}.{within}", places(-c)),
         };
         format!(
             "Rank {} of {total} by {} for {window}; tier {}. {moved} Cost rank {} of {total}. Actual to expected \

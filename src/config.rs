@@ -1,0 +1,376 @@
+//! `riskrank.toml`: the settings a risk manager may change without touching
+//! the code: the organisation and report title, the tier rule's cut-offs,
+//! the data gate's thresholds, peer-group display names, how the input
+//! files are written (column names, date format, delimiter) and the
+//! default paths and horizon.
+//!
+//! Every setting has a default, so a data folder without a config file
+//! runs as the data contract describes. Unknown keys are an error naming
+//! the key (a misspelt setting silently ignored would be a wrong report).
+//! Paths in the file are relative to the file's own folder.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// The config file's name, looked for in the data folder.
+pub const FILE: &str = "riskrank.toml";
+
+/// A config file that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{}: cannot read", path.display())]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("{}: {message}", path.display())]
+    Invalid { path: PathBuf, message: String },
+}
+
+/// Everything `riskrank.toml` can set.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub report: ReportSettings,
+    pub tiers: TierCutoffs,
+    pub gate: GateRules,
+    pub input: InputFormat,
+    pub defaults: Defaults,
+}
+
+/// What the reports say about who they are for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReportSettings {
+    /// Printed on every report's cover, above the title.
+    pub organisation: String,
+    /// The Cabinet report's title (the month is added).
+    pub title: String,
+    /// Display names of the peer groups of `departments.csv` (code → name).
+    pub group_names: BTreeMap<String, String>,
+}
+
+impl Default for ReportSettings {
+    fn default() -> Self {
+        ReportSettings {
+            organisation: "Risk Reduction Cabinet".into(),
+            title: "Workplace injury risk: department ranking".into(),
+            group_names: BTreeMap::new(),
+        }
+    }
+}
+
+impl ReportSettings {
+    /// A peer group's display name (its code when none is set).
+    pub fn group_name<'a>(&'a self, code: &'a str) -> &'a str {
+        self.group_names.get(code).map_or(code, String::as_str)
+    }
+}
+
+/// The tier rule's cut-offs, as multiples of the city-wide predicted rate.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TierCutoffs {
+    /// high: the lower end of the 90% interval is above `high` × the city's.
+    pub high: f64,
+    /// elevated: the predicted rate is above `elevated` × the city's.
+    pub elevated: f64,
+    /// moderate: at least `moderate` × the city's; low below.
+    pub moderate: f64,
+}
+
+impl Default for TierCutoffs {
+    fn default() -> Self {
+        TierCutoffs { high: 1.25, elevated: 1.0, moderate: 0.75 }
+    }
+}
+
+/// When the data gate refuses a run.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct GateRules {
+    /// The largest share of a file's rows that may be quarantined.
+    pub max_quarantined_share: f64,
+    /// How many months before the as-of month a data file may end.
+    pub max_months_behind: u32,
+}
+
+impl Default for GateRules {
+    fn default() -> Self {
+        GateRules { max_quarantined_share: 0.05, max_months_behind: 2 }
+    }
+}
+
+/// How dates are written in the input files.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum DateFormat {
+    /// `YYYY-MM-DD`, the data contract's format.
+    #[default]
+    Iso,
+    /// A strftime pattern such as `%m/%d/%Y`.
+    Pattern(String),
+    /// Excel's serial day numbers (days since 1899-12-30).
+    ExcelSerial,
+}
+
+impl DateFormat {
+    /// The value to write in the config for this format.
+    pub fn as_config(&self) -> &str {
+        match self {
+            DateFormat::Iso => "%Y-%m-%d",
+            DateFormat::Pattern(p) => p,
+            DateFormat::ExcelSerial => "excel",
+        }
+    }
+
+    fn parse(s: &str) -> Result<DateFormat, String> {
+        match s {
+            "%Y-%m-%d" | "iso" => Ok(DateFormat::Iso),
+            "excel" => Ok(DateFormat::ExcelSerial),
+            p => {
+                let probe = jiff::civil::date(2025, 12, 31);
+                let written = probe.strftime(p).to_string();
+                match jiff::civil::Date::strptime(p, &written) {
+                    Ok(d) if d == probe => Ok(DateFormat::Pattern(p.to_string())),
+                    _ => Err(format!(
+                        "date_format {p:?} does not write and read back a full date; use e.g. \"%m/%d/%Y\", \
+                         \"%d.%m.%Y\" or \"excel\""
+                    )),
+                }
+            }
+        }
+    }
+}
+
+impl Serialize for DateFormat {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_config())
+    }
+}
+
+impl<'de> Deserialize<'de> for DateFormat {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<DateFormat, D::Error> {
+        let s = String::deserialize(d)?;
+        DateFormat::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+/// How the input files are written, when not as the data contract says.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct InputFormat {
+    /// The field separator, one ASCII character (`\t` for tab).
+    #[serde(deserialize_with = "delimiter", serialize_with = "write_delimiter")]
+    pub delimiter: u8,
+    pub date_format: DateFormat,
+    /// Per file, the contract column → the header in your file.
+    pub columns: ColumnNames,
+}
+
+impl Default for InputFormat {
+    fn default() -> Self {
+        InputFormat { delimiter: b',', date_format: DateFormat::Iso, columns: ColumnNames::default() }
+    }
+}
+
+fn write_delimiter<S: Serializer>(d: &u8, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&char::from(*d).to_string())
+}
+
+fn delimiter<'de, D: Deserializer<'de>>(d: D) -> Result<u8, D::Error> {
+    let s = String::deserialize(d)?;
+    match s.as_bytes() {
+        [b] if b.is_ascii() && *b != b'"' && *b != b'\n' && *b != b'\r' => Ok(*b),
+        _ => Err(serde::de::Error::custom(format!(
+            "delimiter must be one ASCII character other than a quote or newline, not {s:?}"
+        ))),
+    }
+}
+
+/// Header names of each input file, where they differ from the contract's.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ColumnNames {
+    pub departments: BTreeMap<String, String>,
+    pub injuries: BTreeMap<String, String>,
+    pub claims: BTreeMap<String, String>,
+    pub exposure: BTreeMap<String, String>,
+}
+
+/// What the commands use when a flag is not given.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Defaults {
+    pub data: Option<PathBuf>,
+    pub model: Option<PathBuf>,
+    pub out: Option<PathBuf>,
+    pub horizon: u32,
+}
+
+impl Default for Defaults {
+    fn default() -> Self {
+        Defaults { data: None, model: None, out: None, horizon: 12 }
+    }
+}
+
+/// A config as loaded: the settings and the file they came from.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Loaded {
+    pub config: Config,
+    /// `None`: no config file, every setting at its default.
+    pub path: Option<PathBuf>,
+}
+
+impl Config {
+    /// Parses a config file's text; `path` names it in errors and anchors
+    /// its relative paths.
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let invalid = |message: String| ConfigError::Invalid { path: path.to_path_buf(), message };
+        let mut config: Config = toml::from_str(text).map_err(|e| invalid(e.to_string().trim_end().to_string()))?;
+        config.check().map_err(invalid)?;
+        let base = path.parent().unwrap_or(Path::new(""));
+        for p in [&mut config.defaults.data, &mut config.defaults.model, &mut config.defaults.out] {
+            if let Some(rel) = p.as_ref().filter(|p| p.is_relative()) {
+                *p = Some(base.join(rel));
+            }
+        }
+        Ok(config)
+    }
+
+    /// Reads the config file at `path`.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text =
+            std::fs::read_to_string(path).map_err(|source| ConfigError::Io { path: path.to_path_buf(), source })?;
+        Config::parse(&text, path)
+    }
+
+    /// The rules serde cannot express.
+    fn check(&self) -> Result<(), String> {
+        let t = &self.tiers;
+        if !(t.high > t.elevated && t.elevated > t.moderate && t.moderate > 0.0 && t.high.is_finite()) {
+            return Err(format!(
+                "[tiers] needs high > elevated > moderate > 0, not {} > {} > {}",
+                t.high, t.elevated, t.moderate
+            ));
+        }
+        let share = self.gate.max_quarantined_share;
+        if !(0.0..=1.0).contains(&share) {
+            return Err(format!("[gate] max_quarantined_share must be between 0 and 1, not {share}"));
+        }
+        if !(1..=36).contains(&self.defaults.horizon) {
+            return Err(format!("[defaults] horizon must be 1 to 36 months, not {}", self.defaults.horizon));
+        }
+        Ok(())
+    }
+}
+
+/// Finds the config: `explicit` (`--config`), else `riskrank.toml` in the
+/// data folder, else none (the defaults).
+pub fn find(explicit: Option<&Path>, data: &Path) -> Result<Loaded, ConfigError> {
+    let path = match explicit {
+        Some(p) => p.to_path_buf(),
+        None => {
+            let beside = data.join(FILE);
+            if !beside.is_file() {
+                return Ok(Loaded::default());
+            }
+            beside
+        }
+    };
+    Ok(Loaded { config: Config::load(&path)?, path: Some(path) })
+}
+
+/// The commented template `riskrank init` writes: every setting at its
+/// default, so it changes nothing until edited.
+pub const TEMPLATE: &str = r#"# riskrank.toml: settings for the monthly run on this data folder.
+# Every setting below is at its default; delete what you do not change.
+# Paths are relative to this file's folder.
+
+[report]
+# Printed on every report's cover, above the title.
+organisation = "Risk Reduction Cabinet"
+# The Cabinet report's title; the month is added.
+title = "Workplace injury risk: department ranking"
+
+# Display names for the peer groups of departments.csv (code = "name").
+[report.group_names]
+# public_safety = "Public Safety"
+
+# The tier rule, as multiples of the city-wide predicted rate.
+[tiers]
+high = 1.25      # high: the lower end of the 90% interval is above this
+elevated = 1.0   # elevated: the predicted rate is above this
+moderate = 0.75  # moderate: at least this; low: below
+
+# The data gate: the run refuses (exit 2) when a file breaks these.
+# `--force` runs anyway and marks every report with the warning.
+[gate]
+max_quarantined_share = 0.05  # of a file's rows
+max_months_behind = 2         # a data file may end this many months before the as-of month
+
+# How your files are written, where they differ from the data contract.
+[input]
+delimiter = ","           # ";" or "\t" for tab
+date_format = "%Y-%m-%d"  # e.g. "%m/%d/%Y", "%d.%m.%Y", or "excel" (serial day numbers)
+
+# Column names: contract column = "the header in your file".
+[input.columns.injuries]
+# event_date = "Event Date"
+[input.columns.claims]
+# claim_id = "Claim Number"
+[input.columns.exposure]
+# hours_worked = "Hours"
+[input.columns.departments]
+# department = "Dept Code"
+
+# What the commands use when a flag is not given.
+[defaults]
+# data = "."
+# model = "../models/default.json"
+# out = "../reports"
+horizon = 12
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_template_is_the_defaults() {
+        assert_eq!(Config::parse(TEMPLATE, Path::new("x/riskrank.toml")).unwrap(), Config::default());
+    }
+
+    #[test]
+    fn unknown_keys_are_named() {
+        let err = Config::parse("[gate]\nmax_quarantine_share = 0.1\n", Path::new("r.toml")).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("max_quarantine_share"), "{msg}");
+        assert!(msg.starts_with("r.toml:"), "{msg}");
+    }
+
+    #[test]
+    fn settings_are_read_and_paths_anchored() {
+        let text = "[input]\ndelimiter = \";\"\ndate_format = \"%m/%d/%Y\"\n[defaults]\nout = \"rep\"\nhorizon = 6\n";
+        let c = Config::parse(text, Path::new("d/riskrank.toml")).unwrap();
+        assert_eq!(c.input.delimiter, b';');
+        assert_eq!(c.input.date_format, DateFormat::Pattern("%m/%d/%Y".into()));
+        assert_eq!(c.defaults.out, Some(PathBuf::from("d/rep")));
+        assert_eq!(c.defaults.horizon, 6);
+        assert_eq!(Config::parse("[input]\ndate_format = \"excel\"\n", Path::new("r")).unwrap().input.date_format, {
+            DateFormat::ExcelSerial
+        });
+    }
+
+    #[test]
+    fn bad_values_are_refused() {
+        for text in [
+            "[tiers]\nhigh = 0.9\n",
+            "[gate]\nmax_quarantined_share = 2.0\n",
+            "[input]\ndelimiter = \";;\"\n",
+            "[input]\ndate_format = \"%m/%Y\"\n",
+            "[defaults]\nhorizon = 0\n",
+            "[input.columns.injury]\nevent_date = \"x\"\n",
+        ] {
+            assert!(Config::parse(text, Path::new("r")).is_err(), "{text}");
+        }
+    }
+}
