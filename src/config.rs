@@ -33,6 +33,7 @@ pub struct Config {
     pub report: ReportSettings,
     pub tiers: TierCutoffs,
     pub gate: GateRules,
+    pub limits: Limits,
     pub input: InputFormat,
     pub defaults: Defaults,
 }
@@ -92,11 +93,41 @@ pub struct GateRules {
     pub max_quarantined_share: f64,
     /// How many months before the as-of month a data file may end.
     pub max_months_behind: u32,
+    /// The bounds of the model's city-wide actual-to-expected over the
+    /// last 12 months: outside them, the model does not fit the data.
+    pub min_actual_to_expected: f64,
+    pub max_actual_to_expected: f64,
 }
 
 impl Default for GateRules {
     fn default() -> Self {
-        GateRules { max_quarantined_share: 0.05, max_months_behind: 2 }
+        GateRules {
+            max_quarantined_share: 0.05,
+            max_months_behind: 2,
+            min_actual_to_expected: 0.5,
+            max_actual_to_expected: 2.0,
+        }
+    }
+}
+
+/// Values no real record holds: rows beyond them are quarantined as
+/// `out_of_range` instead of stretching the panel or the rates.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    /// No date (event, injury, report, close, valuation, month) before this year.
+    pub earliest_year: i16,
+    /// Hours worked by one department in one month, at most.
+    pub max_hours_per_month: f64,
+    /// With a headcount, hours per head in a month, at most (a 31-day month has 744).
+    pub max_hours_per_head: f64,
+    /// Headcount of one department, at most.
+    pub max_headcount: f64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { earliest_year: 1980, max_hours_per_month: 1e8, max_hours_per_head: 744.0, max_headcount: 1e6 }
     }
 }
 
@@ -252,9 +283,21 @@ impl Config {
                 t.high, t.elevated, t.moderate
             ));
         }
+        let g = &self.gate;
+        if !(g.min_actual_to_expected > 0.0 && g.min_actual_to_expected < 1.0 && g.max_actual_to_expected > 1.0) {
+            return Err("[gate] needs 0 < min_actual_to_expected < 1 < max_actual_to_expected".to_string());
+        }
         let share = self.gate.max_quarantined_share;
         if !(0.0..=1.0).contains(&share) {
             return Err(format!("[gate] max_quarantined_share must be between 0 and 1, not {share}"));
+        }
+        let l = &self.limits;
+        if !(1900..=2200).contains(&l.earliest_year)
+            || [l.max_hours_per_month, l.max_hours_per_head, l.max_headcount]
+                .iter()
+                .any(|v| !(*v > 0.0 && v.is_finite()))
+        {
+            return Err("[limits] needs earliest_year 1900-2200 and positive, finite maximums".to_string());
         }
         if !(1..=36).contains(&self.defaults.horizon) {
             return Err(format!("[defaults] horizon must be 1 to 36 months, not {}", self.defaults.horizon));
@@ -306,6 +349,17 @@ moderate = 0.75  # moderate: at least this; low: below
 [gate]
 max_quarantined_share = 0.05  # of a file's rows
 max_months_behind = 2         # a data file may end this many months before the as-of month
+# The model's city-wide actual-to-expected over the last 12 months must lie
+# within these: outside, the model file does not describe this data.
+min_actual_to_expected = 0.5
+max_actual_to_expected = 2.0
+
+# Values no real record holds: rows beyond them are quarantined (out_of_range).
+[limits]
+earliest_year = 1980             # no date before this year
+max_hours_per_month = 100000000  # hours of one department in one month
+max_hours_per_head = 744.0       # with a headcount: hours per head in a month (31 days × 24 h)
+max_headcount = 1000000.0
 
 # How your files are written, where they differ from the data contract.
 [input]

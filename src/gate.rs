@@ -25,6 +25,7 @@ pub enum Rule {
     AsOfAfterData,
     DataBehind,
     UnreadableInput,
+    ModelFit,
 }
 
 /// One reason the gate refuses.
@@ -100,6 +101,63 @@ pub fn check(input: &GateInput<'_>) -> Verdict {
         }
     }
     Verdict { findings }
+}
+
+/// The model's fit to the data, once scored: the city-wide
+/// actual-to-expected of the last 12 months within the rules' bounds.
+pub fn model_fit(city_actual_to_expected: Option<f64>, model: &str, rules: &GateRules) -> Option<Finding> {
+    let ae = city_actual_to_expected?;
+    let (low, high) = (rules.min_actual_to_expected, rules.max_actual_to_expected);
+    if (low..=high).contains(&ae) {
+        return None;
+    }
+    Some(Finding {
+        rule: Rule::ModelFit,
+        file: None,
+        message: format!(
+            "the model {model} does not describe this data: city-wide, the last 12 months had {ae:.2} × the \
+             recordables it expected (the limits are {low} to {high}); it is wrong, altered or stale: retrain with \
+             `riskrank train`"
+        ),
+    })
+}
+
+/// A month holding fewer records than this share of the median month is
+/// not taken as the data's last month.
+const THIN_MONTH: f64 = 0.2;
+
+/// The as-of month when none is given: the last month whose record count
+/// (injuries and claims) is at least a fifth of the median month's, so a
+/// stray row dated months after the rest (a typo) cannot move the report
+/// to an empty month. `None` when that is the data's last month anyway;
+/// else the month and why, for the user to read.
+pub fn infer_as_of(files: &[FileReport]) -> Option<(Month, String)> {
+    let mut counts: std::collections::BTreeMap<Month, u64> = std::collections::BTreeMap::new();
+    let cases = files.iter().filter(|f| matches!(f.kind, FileKind::Injuries | FileKind::Claims));
+    for (m, n) in cases.flat_map(|f| f.months.iter()) {
+        *counts.entry(*m).or_default() += n;
+    }
+    let (first, last) = (*counts.keys().next()?, *counts.keys().next_back()?);
+    let mut all: Vec<u64> = Month::range(first, last).map(|m| counts.get(&m).copied().unwrap_or(0)).collect();
+    all.sort_unstable();
+    let median = all[all.len() / 2] as f64;
+    let full = |m: &&Month| counts[m] as f64 >= THIN_MONTH * median;
+    let as_of = *counts.keys().rev().find(full)?;
+    if as_of == last || median == 0.0 {
+        return None;
+    }
+    let after: Vec<String> = counts.range(as_of.plus(1)..).map(|(m, n)| format!("{m}: {n}")).collect();
+    let stray: u64 = counts.range(as_of.plus(1)..).map(|(_, n)| n).sum();
+    Some((
+        as_of,
+        format!(
+            "as-of month {as_of}, inferred: the months after it hold only {} record(s) ({}) against a median of {} a \
+             month, so they are taken for mistyped dates and quarantined as future_date; pass --as-of to choose",
+            count(stray),
+            after.join(", "),
+            count(median as u64)
+        ),
+    ))
 }
 
 fn no_rows(f: &FileReport, quarantine: &[QuarantinedRow]) -> Option<Finding> {
@@ -241,6 +299,7 @@ mod tests {
             unknown_columns: Vec::new(),
             first_month: None,
             last_month: last.map(|m| m.parse().unwrap()),
+            months: BTreeMap::new(),
             header: Vec::new(),
             sha256: String::new(),
         }
@@ -287,6 +346,22 @@ mod tests {
         f.reasons = BTreeMap::from([(Reason::FutureDate, 30)]);
         assert!(verdict(std::slice::from_ref(&f), Some("2025-06")).passed());
         assert!(!verdict(&[f], None).passed());
+    }
+
+    #[test]
+    fn a_stray_month_does_not_move_the_as_of_month() {
+        let mut f = report(FileKind::Injuries, 1201, 0, Some("2026-11"));
+        for m in Month::range("2024-01".parse().unwrap(), "2025-12".parse().unwrap()) {
+            f.months.insert(m, 50);
+        }
+        f.months.insert("2026-11".parse().unwrap(), 1);
+        let (as_of, why) = infer_as_of(std::slice::from_ref(&f)).expect("inferred");
+        assert_eq!(as_of.to_string(), "2025-12");
+        assert!(why.contains("only 1 record(s) (2026-11: 1) against a median of 50"), "{why}");
+        // A thin last month that is still a fifth of the median stays.
+        f.months.remove(&"2026-11".parse().unwrap());
+        f.months.insert("2026-01".parse().unwrap(), 12);
+        assert!(infer_as_of(&[f]).is_none());
     }
 
     #[test]

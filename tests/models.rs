@@ -179,6 +179,15 @@ fn broken_model_files_are_clear_errors() {
     assert!(err(&text.replace("\"format_version\": 2", "\"format_version\": 99")).contains("version 99"));
     assert!(err(&text.replace("\"riskrank-model\"", "\"other\"")).contains("not a riskrank model file"));
     assert!(err(&text.replace("\"log_rate_3m\"", "\"log_rate_4m\"")).contains("features do not match"));
+    // Any edited number breaks the seal; so does a file without one.
+    let at = text.find("\"training_rows\": ").unwrap() + "\"training_rows\": ".len();
+    let end = at + text[at..].find(',').unwrap();
+    let rows: u64 = text[at..end].parse().unwrap();
+    let edited = format!("{}{}{}", &text[..at], rows + 1, &text[end..]);
+    assert!(err(&edited).contains("does not match its content_sha256 seal"), "{}", err(&edited));
+    let at = text.rfind(",\n  \"content_sha256\"").expect("the seal is the last field");
+    let unsealed = format!("{}\n}}\n", &text[..at]);
+    assert!(err(&unsealed).contains("has no content_sha256 seal"), "{}", err(&unsealed));
 }
 
 #[test]

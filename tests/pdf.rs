@@ -99,6 +99,7 @@ fn report_data(rated: bool) -> ReportData {
             horizon: 3,
             rated,
             city_predicted: if rated { CITY_RATE } else { 12.4 },
+            city_actual_to_expected: Some(1.0),
             compared_with: Some(as_of.plus(-1)),
             data_warning: None,
             rows: rows.clone(),

@@ -52,7 +52,7 @@ fn the_run_writes_every_report_and_they_read_right() {
         header,
         "rank,department,name,group,risk_tier,predicted_cases,predicted_cases_low,predicted_cases_high,predicted_rate,\
 predicted_incurred,trailing12_trir,trailing12_dart,trailing12_incurred,actual_to_expected,rank_low,rank_high,\
-rank_change,rank_change_vs,cost_rank,credibility_z,top_driver,data_warning"
+rank_change,rank_change_vs,cost_rank,credibility_z,top_driver,file_stem,data_warning"
             .split(',')
             .collect::<Vec<_>>()
     );
@@ -158,15 +158,19 @@ fn a_failed_run_leaves_the_previous_reports_intact() {
     let dir = tempfile::tempdir().unwrap();
     run_into(dir.path(), &[]).success();
     let before = files_under(dir.path());
-    // A model file that does not fit stops the run after validation and scoring began.
+    // An altered model file stops the run before anything is written.
     let bad = dir.path().join("bad.json");
     let text = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("models/default.json")).unwrap();
     fs::write(&bad, text.replace("\"rated\": true", "\"rated\": false")).unwrap();
-    run_into(dir.path(), &["--model", bad.to_str().unwrap()]).code(2).stderr(contains("does not fit"));
+    run_into(dir.path(), &["--model", bad.to_str().unwrap()]).code(2).stderr(contains("changed after training"));
     fs::remove_file(&bad).unwrap();
     let after = files_under(dir.path());
     assert!(before == after, "the previous run's folder changed");
-    assert!(fs::read_dir(dir.path()).unwrap().all(|e| !e.unwrap().file_name().to_string_lossy().starts_with('.')));
+    let hidden = |e: fs::DirEntry| {
+        let name = e.file_name().to_string_lossy().into_owned();
+        name.starts_with('.') && name != riskrank::export::LOCK_FILE
+    };
+    assert!(!fs::read_dir(dir.path()).unwrap().any(|e| hidden(e.unwrap())), "a staging folder was left");
 }
 
 #[test]
@@ -209,7 +213,7 @@ fn the_run_works_on_every_imported_real_dataset() {
             .stderr(contains("warning: model: trained on this data and saved as"))
             .stdout(contains("predicted cases (no hours: rates unavailable)"))
             .stdout(contains("trained on this data"));
-        let month = fs::read_dir(&out).unwrap().next().unwrap().unwrap().path();
+        let month = common::month_folder(&out);
         assert!(month.join("cabinet.pdf").exists() && month.join("ranking.csv").exists(), "{source}");
         if let Some(text) = pdf_text(&month.join("cabinet.pdf")) {
             assert!(text.to_lowercase().contains("rates are unavailable"), "{source}: the cabinet report must say so");

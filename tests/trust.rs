@@ -44,6 +44,11 @@ fn us_date(v: &str) -> String {
     if b.len() == 10 && b[4] == b'-' { format!("{}/{}/{}", &v[5..7], &v[8..10], &v[..4]) } else { v.to_string() }
 }
 
+/// `riskrank <command> --data <data> --out <out>`, asserted on.
+fn job(command: &str, data: &Path, out: &Path) -> assert_cmd::assert::Assert {
+    riskrank().args([command, "--data"]).arg(data).arg("--out").arg(out).assert()
+}
+
 fn stderr_of(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
@@ -55,12 +60,7 @@ fn an_injuries_file_with_only_its_header_is_refused() {
     let header = fs::read_to_string(data.join("injuries.csv")).unwrap().lines().next().unwrap().to_string();
     fs::write(data.join("injuries.csv"), header + "\n").unwrap();
     let out = tmp.path().join("out");
-    riskrank()
-        .args(["run", "--data"])
-        .arg(&data)
-        .arg("--out")
-        .arg(&out)
-        .assert()
+    job("run", &data, &out)
         .code(2)
         .stderr(predicate::str::contains("injuries.csv: no row accepted: the file has only its header"))
         .stderr(predicate::str::contains("--force"));
@@ -73,12 +73,7 @@ fn us_dates_are_refused_with_the_fix_and_read_with_it() {
     let data = sample_copy(&tmp);
     rewrite(&data.join("injuries.csv"), "event_date", |_, v| us_date(v));
     let out = tmp.path().join("out");
-    riskrank()
-        .args(["run", "--data"])
-        .arg(&data)
-        .arg("--out")
-        .arg(&out)
-        .assert()
+    job("run", &data, &out)
         .code(2)
         .stderr(predicate::str::contains("dates look like MM/DD/YYYY: set `[input] date_format = \"%m/%d/%Y\"`"));
     assert!(!out.exists());
@@ -91,7 +86,7 @@ fn us_dates_are_refused_with_the_fix_and_read_with_it() {
     assert!(table.contains("data gate: REFUSE"), "{table}");
     // With the date format set, the same file is read.
     fs::write(data.join("riskrank.toml"), "[input]\ndate_format = \"%m/%d/%Y\"\n").unwrap();
-    riskrank().args(["run", "--data"]).arg(&data).arg("--out").arg(&out).assert().code(0);
+    job("run", &data, &out).code(0);
     let account = fs::read_to_string(out.join("2025-12/manifest.json")).unwrap();
     assert!(account.contains("\"date_format\": \"%m/%d/%Y\""), "the manifest records the settings");
 }
@@ -102,16 +97,11 @@ fn an_excel_workbook_instead_of_a_csv_is_named_and_refused() {
     let data = sample_copy(&tmp);
     fs::rename(data.join("injuries.csv"), data.join("injuries.xlsx")).unwrap();
     let out = tmp.path().join("out");
-    riskrank()
-        .args(["run", "--data"])
-        .arg(&data)
-        .arg("--out")
-        .arg(&out)
-        .assert()
+    job("run", &data, &out)
         .code(2)
         .stderr(predicate::str::contains("injuries.xlsx: not read (a spreadsheet workbook: save it as CSV"));
     assert!(!out.exists());
-    riskrank().args(["validate", "--data"]).arg(&data).arg("--out").arg(&out).assert().code(1);
+    job("validate", &data, &out).code(1);
     let json: serde_json::Value =
         serde_json::from_slice(&fs::read(out.join("2025-12/validation.json")).unwrap()).unwrap();
     assert_eq!(json["not_read"][0]["name"], "injuries.xlsx");
@@ -120,9 +110,9 @@ fn an_excel_workbook_instead_of_a_csv_is_named_and_refused() {
     fs::copy(data.join("injuries.xlsx"), data.join("injuries.csv")).unwrap();
     let zip = [b"PK\x03\x04".as_slice(), &[0u8; 64]].concat();
     fs::write(data.join("injuries.csv"), zip).unwrap();
-    riskrank().args(["run", "--data"]).arg(&data).arg("--out").arg(&out).assert().code(2).stderr(
-        predicate::str::contains("injuries.csv: this file is an Excel workbook, not CSV: save it as CSV UTF-8"),
-    );
+    job("run", &data, &out).code(2).stderr(predicate::str::contains(
+        "injuries.csv: this file is an Excel workbook, not CSV: save it as CSV UTF-8",
+    ));
 }
 
 #[test]
@@ -155,12 +145,7 @@ fn forced_reports_carry_the_warning_on_their_covers() {
     let data = sample_copy(&tmp);
     rewrite(&data.join("exposure.csv"), "hours_worked", |i, v| if i % 10 == 0 { "lots".into() } else { v.into() });
     let out = tmp.path().join("out");
-    riskrank()
-        .args(["run", "--data"])
-        .arg(&data)
-        .arg("--out")
-        .arg(&out)
-        .assert()
+    job("run", &data, &out)
         .code(2)
         .stderr(predicate::str::contains("exposure.csv: "))
         .stderr(predicate::str::contains("quarantined, above the 5% limit; most: unparsable_value in hours_worked"));

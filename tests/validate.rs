@@ -143,7 +143,7 @@ fn validate_runs_on_every_imported_real_dataset() {
         let assert = assert.code(1).stderr(contains("warning: no exposure.csv"));
         let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
         assert!(stdout.contains("injuries.csv") && !stdout.contains("FAIL"), "{source}:\n{stdout}");
-        let month = fs::read_dir(&out).unwrap().next().unwrap().unwrap().path();
+        let month = common::month_folder(&out);
         assert!(month.join("panel.csv").exists(), "{source}: no panel");
     }
 }

@@ -49,7 +49,7 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     println!("{} folds in {:.2} s", report.folds, start.elapsed().as_secs_f64());
     super::tables::print_backtest(&report);
     println!("wrote {}", path.display());
-    let warnings = prepared.verdict.forced_warnings();
-    super::print_warnings(&warnings);
-    Ok(Status::from_warnings(&warnings))
+    let warnings = &prepared.warnings;
+    super::print_warnings(warnings);
+    Ok(Status::from_warnings(warnings))
 }

@@ -106,7 +106,7 @@ impl Settings {
     pub fn source(&self, force: bool) -> Source {
         Source {
             data: self.data.clone(),
-            load: LoadOptions::new(self.as_of).with_input(self.config.input.clone()),
+            load: LoadOptions::new(self.as_of).with_config(&self.config),
             rules: self.config.gate,
             force,
         }

@@ -53,7 +53,7 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     let start = Instant::now();
     let bar = super::progress::bar(0, "backtest");
     let trained = train::train(&settings.source(args.force), args.truth.as_deref(), &options, &|| bar.inc(1));
-    let (file, panel, verdict) = super::context(trained, "training", &settings)?;
+    let (file, panel, warnings) = super::context(trained, "training", &settings)?;
     bar.finish_and_clear();
     let out = args.out.unwrap_or_else(|| default_out(&settings.data, &file.training_window.cutoff.to_string()));
     refuse_overwrite(&out, args.force)?;
@@ -70,7 +70,6 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
         super::tables::print_backtest(report);
     }
     println!("wrote {}", out.display());
-    let warnings = verdict.forced_warnings();
     super::print_warnings(&warnings);
     Ok(Status::from_warnings(&warnings))
 }

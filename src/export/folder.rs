@@ -2,7 +2,15 @@
 //! staging folder beside the final one, and publishing swaps the staging
 //! folder in. A run that fails at any point, or is killed, leaves the
 //! previous folder as it was and no half-written file under a final name;
-//! a staging folder that is dropped unpublished is removed.
+//! a staging folder that is dropped unpublished is removed, and one left
+//! by a killed process is removed by the next folder written beside it.
+//!
+//! On Linux the swap is one `renameat2(RENAME_EXCHANGE)`: the old and the
+//! new folder trade places atomically, so a kill at any instant leaves
+//! either the old month or the new one. Elsewhere (or on a file system
+//! without it) the old folder is renamed aside first; a kill between the
+//! two renames leaves it as `.<name>.previous-<pid>`, which the next run
+//! puts back before it starts.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -53,6 +61,7 @@ impl StagedFolder {
             move |source| ExportError::Write { path, source }
         };
         fs::create_dir_all(parent).map_err(write_error(parent))?;
+        recover(target).map_err(write_error(target))?;
         let staging = parent.join(format!(".{}.staging-{}", file_name(target), std::process::id()));
         let _ = fs::remove_dir_all(&staging);
         fs::create_dir_all(&staging).map_err(write_error(&staging))?;
@@ -192,12 +201,83 @@ fn file_name(path: &Path) -> String {
     path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
 }
 
-/// Renames `staging` to `dir`, moving an existing `dir` aside first and
-/// back if the second rename fails.
+/// The lock on an output folder, held while a job writes into it;
+/// released when dropped (or when the process dies: the system's advisory
+/// file lock goes with it, so a killed run never blocks the next).
+#[derive(Debug)]
+pub struct OutLock {
+    _file: fs::File,
+}
+
+/// The lock file's name inside an output folder.
+pub const LOCK_FILE: &str = ".riskrank.lock";
+
+/// Takes the lock on `out` (created if needed), or fails at once naming
+/// the other run when one holds it: two runs into one folder would
+/// otherwise race, the last writer winning.
+pub fn lock(out: &Path) -> Result<OutLock, ExportError> {
+    let path = out.join(LOCK_FILE);
+    let error = |source| ExportError::Write { path: path.clone(), source };
+    fs::create_dir_all(out).map_err(error)?;
+    let file = fs::OpenOptions::new().create(true).truncate(false).write(true).open(&path).map_err(error)?;
+    match file.try_lock() {
+        Ok(()) => Ok(OutLock { _file: file }),
+        Err(fs::TryLockError::WouldBlock) => Err(ExportError::Locked { path: out.to_path_buf() }),
+        Err(fs::TryLockError::Error(e)) => Err(error(e)),
+    }
+}
+
+/// Whether the process `pid` is still running (a folder it was writing
+/// is then not stale).
+fn alive(pid: u32) -> bool {
+    #[cfg(unix)]
+    {
+        let Ok(pid) = libc::pid_t::try_from(pid) else { return false };
+        // SAFETY: signal 0 only checks that the process exists.
+        let status = unsafe { libc::kill(pid, 0) };
+        status == 0 || io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+    }
+    #[cfg(not(unix))]
+    {
+        pid == std::process::id()
+    }
+}
+
+/// Cleans up after killed writers of `target`: their staging folders are
+/// removed, and a previous folder moved aside by a swap that never
+/// finished is put back when `target` is missing.
+fn recover(target: &Path) -> io::Result<()> {
+    let Some(parent) = target.parent().filter(|p| !p.as_os_str().is_empty()) else { return Ok(()) };
+    let name = file_name(target);
+    let Ok(entries) = fs::read_dir(parent) else { return Ok(()) };
+    for entry in entries.filter_map(Result::ok) {
+        let entry_name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = entry_name.strip_prefix(&format!(".{name}.")) else { continue };
+        let (kind, pid) = rest.split_once('-').unwrap_or((rest, ""));
+        let Ok(pid) = pid.parse::<u32>() else { continue };
+        if alive(pid) {
+            continue;
+        }
+        match kind {
+            "previous" if !target.exists() => fs::rename(entry.path(), target)?,
+            "previous" | "staging" => fs::remove_dir_all(entry.path())?,
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Replaces `dir` with `staging`: one atomic exchange where the system has
+/// it, else two renames (see the module docs).
 fn swap_in(staging: &Path, dir: &Path) -> Result<(), ExportError> {
     let error = |source| ExportError::Write { path: dir.to_path_buf(), source };
     if !dir.exists() {
         return fs::rename(staging, dir).map_err(error);
+    }
+    if exchange(staging, dir).map_err(error)? {
+        // `staging` now holds the old folder.
+        let _ = fs::remove_dir_all(staging);
+        return Ok(());
     }
     let old = dir.with_file_name(format!(".{}.previous-{}", file_name(dir), std::process::id()));
     let _ = fs::remove_dir_all(&old);
@@ -210,9 +290,53 @@ fn swap_in(staging: &Path, dir: &Path) -> Result<(), ExportError> {
     Ok(())
 }
 
+/// Swaps two paths atomically; `Ok(false)` where the system cannot.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let c =
+        |p: &Path| CString::new(p.as_os_str().as_bytes()).map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e));
+    let (a, b) = (c(a)?, c(b)?);
+    // SAFETY: both are valid NUL-terminated paths; the call only renames.
+    let status =
+        unsafe { libc::renameat2(libc::AT_FDCWD, a.as_ptr(), libc::AT_FDCWD, b.as_ptr(), libc::RENAME_EXCHANGE) };
+    if status == 0 {
+        return Ok(true);
+    }
+    let err = io::Error::last_os_error();
+    match err.raw_os_error() {
+        Some(libc::ENOSYS | libc::EINVAL | libc::ENOTSUP) => Ok(false),
+        _ => Err(err),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> io::Result<bool> {
+    Ok(false)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn leftovers_of_killed_writers_are_cleaned_up_or_restored() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("2025-12");
+        // A pid that cannot be running (beyond Linux's pid_max).
+        let dead = 99_999_999;
+        fs::create_dir_all(tmp.path().join(format!(".2025-12.staging-{dead}"))).unwrap();
+        let previous = tmp.path().join(format!(".2025-12.previous-{dead}"));
+        fs::create_dir_all(&previous).unwrap();
+        fs::write(previous.join("ranking.csv"), b"old").unwrap();
+        let mut staged = StagedFolder::new(&target, Keep::Others).unwrap();
+        assert_eq!(fs::read(target.join("ranking.csv")).unwrap(), b"old", "the interrupted swap is undone");
+        staged.add_bytes("cabinet.pdf", b"pdf").unwrap();
+        staged.publish().unwrap();
+        assert_eq!(names(tmp.path()), ["2025-12"]);
+        assert_eq!(names(&target), ["cabinet.pdf", "ranking.csv"]);
+    }
 
     fn names(dir: &Path) -> Vec<String> {
         let mut v: Vec<String> =

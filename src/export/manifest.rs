@@ -24,6 +24,8 @@ pub struct Manifest<'a> {
     pub inputs: Vec<ManifestInput>,
     pub model: ManifestModel,
     pub data_gate: Verdict,
+    /// Department code → the stem of its files (`departments/<stem>.pdf`, `.csv`).
+    pub department_files: BTreeMap<&'a str, String>,
     pub outputs: Vec<ManifestOutput<'a>>,
     pub warnings: &'a [String],
     /// Seconds per stage; the only part that changes between identical runs.

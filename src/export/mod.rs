@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-pub use folder::{Keep, StagedFile, StagedFolder, StagedWriter};
+pub use folder::{Keep, LOCK_FILE, OutLock, StagedFile, StagedFolder, StagedWriter, lock};
 
 /// Why a format could not be serialised (the file it was for is added by
 /// [`ExportError::Format`]).
@@ -62,6 +62,8 @@ pub enum ExportError {
         #[source]
         source: csv::Error,
     },
+    #[error("{}: another riskrank job is writing into this folder; wait for it to finish", path.display())]
+    Locked { path: PathBuf },
     #[error("cannot read {}", path.display())]
     ReadJson {
         path: PathBuf,
@@ -131,7 +133,47 @@ impl CsvRow for crate::schema::ClaimRecord<'_> {
     const COLUMNS: &'static [&'static str] = crate::ingest::CLAIM_COLUMNS;
 }
 
-/// Serialises rows with the csv crate into memory, under their header.
+/// A text cell a spreadsheet would run as a formula (OWASP's CSV
+/// injection rule: it starts with `=`, `+`, `-`, `@`, a tab or a carriage
+/// return) gets a leading `'`, which spreadsheets show as text. Numbers
+/// (`-12.50`, `+3`) are left as they are. A cell that already starts with
+/// `'` gets one more, so [`unneutralise`] undoes this exactly: a cell
+/// starts with `'` if and only if one was added.
+pub fn neutralise(field: &str) -> std::borrow::Cow<'_, str> {
+    let formula = field.starts_with(['=', '+', '-', '@', '\t', '\r']) && field.parse::<f64>().is_err();
+    if formula || field.starts_with('\'') { format!("'{field}").into() } else { field.into() }
+}
+
+/// A cell as it was before [`neutralise`], for reading our CSVs back.
+pub fn unneutralise(cell: &str) -> &str {
+    cell.strip_prefix('\'').unwrap_or(cell)
+}
+
+/// A CSV record with every cell put back as it was before [`neutralise`].
+pub fn unneutralise_record(record: &csv::StringRecord) -> csv::StringRecord {
+    record.iter().map(unneutralise).collect()
+}
+
+/// A whole CSV with every cell put through [`neutralise`]; the bytes are
+/// returned unchanged when no cell needed it.
+pub fn neutralise_csv(bytes: Vec<u8>) -> Result<Vec<u8>, csv::Error> {
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(&bytes[..]);
+    let mut writer = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
+    let mut changed = false;
+    for record in reader.records() {
+        let record = record?;
+        let cells: Vec<std::borrow::Cow<'_, str>> = record.iter().map(neutralise).collect();
+        changed |= cells.iter().any(|c| matches!(c, std::borrow::Cow::Owned(_)));
+        writer.write_record(cells.iter().map(|c| c.as_ref()))?;
+    }
+    if !changed {
+        return Ok(bytes);
+    }
+    writer.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}
+
+/// Serialises rows with the csv crate into memory, under their header,
+/// with formula-like text cells neutralised.
 pub fn csv_bytes<T: CsvRow>(rows: impl IntoIterator<Item = T>) -> Result<Vec<u8>, csv::Error> {
     let mut writer = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
     writer.write_record(T::COLUMNS)?;
@@ -148,7 +190,7 @@ pub fn csv_bytes<T: CsvRow>(rows: impl IntoIterator<Item = T>) -> Result<Vec<u8>
     for row in rows {
         writer.serialize(row)?;
     }
-    writer.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+    neutralise_csv(writer.into_inner().map_err(|e| csv::Error::from(e.into_error()))?)
 }
 
 /// Pretty JSON with a final newline, the layout of every JSON output.
@@ -193,6 +235,28 @@ mod tests {
         let names: Vec<_> =
             std::fs::read_dir(path.parent().unwrap()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names.len(), 1);
+    }
+
+    #[test]
+    fn formulas_are_neutralised_and_numbers_are_not() {
+        for (cell, want) in [
+            ("=HYPERLINK(\"x\")", "'=HYPERLINK(\"x\")"),
+            ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+            ("@SUM(1+1)*cmd", "'@SUM(1+1)*cmd"),
+            ("-rf", "'-rf"),
+            ("\tx", "'\tx"),
+            ("-12.50", "-12.50"),
+            ("+3", "+3"),
+            ("Fire", "Fire"),
+            ("'quoted", "''quoted"),
+        ] {
+            assert_eq!(neutralise(cell), want);
+            assert_eq!(unneutralise(&neutralise(cell)), cell, "reversible");
+        }
+        let csv = b"a,b\n=1+1,-2\n".to_vec();
+        assert_eq!(neutralise_csv(csv).unwrap(), b"a,b\n'=1+1,-2\n");
+        let clean = b"a,b\nx,-2\n".to_vec();
+        assert_eq!(neutralise_csv(clean.clone()).unwrap(), clean);
     }
 
     #[test]

@@ -1,7 +1,8 @@
-//! The model file's format: pretty JSON of [`ModelFile`], written
-//! atomically, read back with its header, version and feature schema
-//! checked first, so a mismatched or corrupt file is a clear error, never
-//! a wrong ranking.
+//! The model file's format: pretty JSON of [`ModelFile`] sealed with the
+//! SHA-256 of that content (`content_sha256`, last), written atomically,
+//! read back with its header, version, seal and feature schema checked,
+//! so a mismatched, corrupt or edited file is a clear error, never a wrong
+//! ranking.
 
 use std::path::{Path, PathBuf};
 
@@ -23,13 +24,28 @@ pub enum ModelFileError {
     Version { path: PathBuf, found: u64 },
     #[error("{}: the model's features do not match this riskrank's ({detail}); retrain with `riskrank train`", path.display())]
     FeatureSchema { path: PathBuf, detail: String },
+    #[error("{}: {detail}: the file was changed after training (or is damaged); retrain with `riskrank train`", path.display())]
+    Tampered { path: PathBuf, detail: &'static str },
+}
+
+/// The file as written: the model's content, then its seal.
+#[derive(serde::Serialize)]
+struct Sealed<'a> {
+    #[serde(flatten)]
+    file: &'a ModelFile,
+    content_sha256: String,
+}
+
+/// The SHA-256 of a model's content as the file writes it (without the seal).
+fn content_sha256(file: &ModelFile) -> Result<String, serde_json::Error> {
+    Ok(digest::sha256_bytes(&json_bytes(file)?))
 }
 
 /// The file's bytes: pretty JSON with a final newline, no timestamps, so
 /// retraining on the same data gives the same bytes.
 impl Exporter for ModelFile {
     fn serialize(&self) -> Result<Vec<u8>, FormatError> {
-        Ok(json_bytes(self)?)
+        Ok(json_bytes(&Sealed { file: self, content_sha256: content_sha256(self)? })?)
     }
 }
 
@@ -66,8 +82,18 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<ModelFile, ModelFileError> {
     if version != u64::from(FORMAT_VERSION) {
         return Err(ModelFileError::Version { path: path.to_path_buf(), found: version });
     }
+    let mut value = value;
+    let seal = value.as_object_mut().and_then(|m| m.remove("content_sha256"));
+    let tampered = |detail| ModelFileError::Tampered { path: path.to_path_buf(), detail };
+    let Some(seal) = seal.as_ref().and_then(|s| s.as_str()).map(str::to_string) else {
+        return Err(tampered("it has no content_sha256 seal"));
+    };
     let file: ModelFile = serde_json::from_value(value).map_err(corrupt)?;
+    // The schema first: a file of another riskrank says so more usefully.
     check_schema(&file, path)?;
+    if content_sha256(&file).map_err(corrupt)? != seal {
+        return Err(tampered("its content does not match its content_sha256 seal"));
+    }
     Ok(file)
 }
 

@@ -31,7 +31,8 @@ impl Exporter for QuarantineCsv<'_> {
             rec.extend(q.fields.iter().map(String::as_str));
             w.write_record(&rec)?;
         }
-        Ok(w.into_inner().map_err(|e| csv::Error::from(e.into_error()))?)
+        // The rows are the input's own text: neutralise formulas in them.
+        Ok(super::neutralise_csv(w.into_inner().map_err(|e| csv::Error::from(e.into_error()))?)?)
     }
 }
 

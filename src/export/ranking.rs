@@ -40,6 +40,8 @@ struct RankingCsvRow<'a> {
     cost_rank: u32,
     credibility_z: Fixed4,
     top_driver: &'a str,
+    /// The name of the department's files, `departments/<file_stem>.pdf` and `.csv`.
+    file_stem: String,
     /// The data gate's findings, on every row, when the run was forced.
     data_warning: Option<&'a str>,
 }
@@ -67,6 +69,7 @@ impl CsvRow for RankingCsvRow<'_> {
         "cost_rank",
         "credibility_z",
         "top_driver",
+        "file_stem",
         "data_warning",
     ];
 }
@@ -95,6 +98,7 @@ impl<'a> RankingCsvRow<'a> {
             cost_rank: r.cost_rank,
             credibility_z: Fixed4(r.credibility_z),
             top_driver: &r.top_driver,
+            file_stem: super::department::file_stem(&r.department),
             data_warning: ranking.data_warning.as_deref(),
         }
     }
@@ -137,7 +141,7 @@ pub fn parse(bytes: &[u8], path: &Path) -> Result<RankingFile, ExportError> {
     let header = reader.headers().map_err(error)?.clone();
     let mut file = RankingFile::default();
     for record in reader.records() {
-        let record = record.map_err(error)?;
+        let record = super::unneutralise_record(&record.map_err(error)?);
         file.rows.push(record.deserialize(Some(&header)).map_err(error)?);
         let repeated: Repeated = record.deserialize(Some(&header)).map_err(error)?;
         file.compared_with = file.compared_with.or(repeated.rank_change_vs);
@@ -161,9 +165,11 @@ struct RankOnly {
 pub fn read_previous(path: &Path, month: Month) -> Result<PreviousRanking, ExportError> {
     let mut reader =
         csv::Reader::from_path(path).map_err(|source| ExportError::Read { path: path.to_path_buf(), source })?;
+    let header = reader.headers().map_err(|source| ExportError::Read { path: path.to_path_buf(), source })?.clone();
     let ranks = reader
-        .deserialize::<RankOnly>()
+        .records()
         .filter_map(Result::ok)
+        .filter_map(|r| super::unneutralise_record(&r).deserialize::<RankOnly>(Some(&header)).ok())
         .map(|r| {
             let range =
                 RankRange { rank: r.rank, low: r.rank_low.unwrap_or(r.rank), high: r.rank_high.unwrap_or(r.rank) };

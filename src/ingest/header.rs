@@ -31,6 +31,11 @@ pub fn read_header<S: RowSpec>(
     if WORKBOOK_MAGIC.iter().any(|m| bytes.starts_with(m)) {
         return Err(IngestError::Workbook { path: path.to_path_buf() });
     }
+    // Lines are cut at LF (a CRLF's CR is dropped); a CR inside the first
+    // line means the file ends its lines with CR alone.
+    if memchr::memchr(b'\r', bytes).is_some() {
+        return Err(IngestError::CrLineEndings { path: path.to_path_buf() });
+    }
     let text = std::str::from_utf8(bytes).map_err(|_| IngestError::Encoding { path: path.to_path_buf(), line })?;
     let mut fields = Vec::new();
     scan::split_fields(text, layout.delimiter, &mut fields)
@@ -66,6 +71,7 @@ pub fn read_header<S: RowSpec>(
         unknown_columns,
         first_month: None,
         last_month: None,
+        months: BTreeMap::new(),
         header,
         sha256: String::new(),
     };

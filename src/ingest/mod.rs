@@ -29,7 +29,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 use serde::{Deserialize, Serialize};
 
-use crate::config::InputFormat;
+use crate::config::{Config, InputFormat, Limits};
 use crate::digest::HashingReader;
 use crate::schema::{ClaimRecord, Department, ExposureRecord, InjuryRecord, Month};
 use header::{Layout, read_header};
@@ -206,15 +206,23 @@ pub struct LoadOptions {
     pub today: Date,
     /// How the files are written (the config's `[input]`).
     pub input: InputFormat,
+    /// Values no real record holds (the config's `[limits]`).
+    pub limits: Limits,
 }
 
 impl LoadOptions {
     pub fn new(as_of: Option<Month>) -> Self {
-        LoadOptions { as_of, today: jiff::ZonedDateTime::now().date(), input: InputFormat::default() }
+        LoadOptions {
+            as_of,
+            today: jiff::ZonedDateTime::now().date(),
+            input: InputFormat::default(),
+            limits: Limits::default(),
+        }
     }
 
-    pub fn with_input(self, input: InputFormat) -> Self {
-        LoadOptions { input, ..self }
+    /// With the config's `[input]` and `[limits]`.
+    pub fn with_config(self, config: &Config) -> Self {
+        LoadOptions { input: config.input.clone(), limits: config.limits, ..self }
     }
 
     /// The last day a date may fall on: the end of the as-of month, but
@@ -240,6 +248,9 @@ pub struct FileReport {
     /// The months of the earliest and latest accepted record (data files).
     pub first_month: Option<Month>,
     pub last_month: Option<Month>,
+    /// Accepted records per month (data files), for inferring the as-of month.
+    #[serde(skip)]
+    pub months: BTreeMap<Month, u64>,
     /// The header as it was in the file, for writing quarantined rows back.
     #[serde(skip)]
     pub header: Vec<String>,
@@ -317,6 +328,8 @@ pub enum IngestError {
     MissingColumns { path: PathBuf, missing: String, found: String, hint: String },
     #[error("{}: this file is an Excel workbook, not CSV: save it as CSV UTF-8", path.display())]
     Workbook { path: PathBuf },
+    #[error("{}: its lines end with CR alone (old Mac format): save it with LF or CRLF line endings", path.display())]
+    CrLineEndings { path: PathBuf },
     #[error("{}: the header is separated by `{delimiter}`: set `[input] delimiter = \"{delimiter}\"` in riskrank.toml", path.display())]
     Delimiter { path: PathBuf, delimiter: String },
     #[error("[input.columns.{file}] names `{column}`, which is not a column of {file}.csv (its columns: {known})")]
@@ -356,8 +369,12 @@ pub fn load<S: RecordSink>(dir: &Path, options: &LoadOptions, sink: S) -> Result
     let located: Vec<&PathBuf> = [&dept_path, &inj_path, &clm_path, &exp_path].into_iter().flatten().collect();
     let unread = survey::survey(dir, &located);
 
-    let mut ctx =
-        Context { latest_date: options.latest_date(), departments: None, dates: options.input.date_format.clone() };
+    let mut ctx = Context {
+        latest_date: options.latest_date(),
+        departments: None,
+        dates: options.input.date_format.clone(),
+        limits: options.limits,
+    };
     let mut files = Vec::new();
     let mut quarantine = Vec::new();
     let mut departments = None;
@@ -566,6 +583,7 @@ fn settle<S: RowSpec>(
                 if let Some(m) = S::month(record) {
                     report.first_month = Some(report.first_month.map_or(m, |f| f.min(m)));
                     report.last_month = Some(report.last_month.map_or(m, |l| l.max(m)));
+                    *report.months.entry(m).or_default() += 1;
                 }
                 continue;
             }

@@ -9,6 +9,7 @@ use jiff::civil::Date;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::{FileKind, Reason};
+use crate::config::Limits;
 use crate::schema::{
     self, ClaimRecord, ClaimStatus, DateFormat, Department, ExposureRecord, InjuryRecord, Month, OshaClass, ScalarError,
 };
@@ -37,6 +38,7 @@ pub struct Context {
     pub departments: Option<DepartmentCodes>,
     /// How the files write their dates.
     pub dates: DateFormat,
+    pub limits: Limits,
 }
 
 /// The codes of `departments.csv`, matched exactly or, when only one code
@@ -171,9 +173,32 @@ impl<'a> Row<'_, 'a> {
         })
     }
 
+    /// A label that reaches the reports (a department code, name or
+    /// group): no control characters, which no PDF or file name can hold.
+    pub fn label(&self, col: usize) -> Result<Option<Cow<'a, str>>, Rejection> {
+        let Some(v) = self.value(col) else { return Ok(None) };
+        if let Some(c) = v.chars().find(|c| c.is_control()) {
+            let detail = format!("contains the control character U+{:04X}", u32::from(c));
+            return Err(Rejection::new(Reason::UnparsableValue, self.columns[col], detail));
+        }
+        Ok(Some(v))
+    }
+
+    /// A department code: a label of at most [`MAX_CODE_CHARS`] characters.
+    pub fn code(&self, col: usize) -> Result<Cow<'a, str>, Rejection> {
+        let missing = || Rejection::new(Reason::MissingValue, self.columns[col], "required value is empty");
+        let code = self.label(col)?.ok_or_else(missing)?;
+        let chars = code.chars().count();
+        if chars > MAX_CODE_CHARS {
+            let detail = format!("a department code of {chars} characters; the limit is {MAX_CODE_CHARS}");
+            return Err(Rejection::new(Reason::OutOfRange, self.columns[col], detail));
+        }
+        Ok(code)
+    }
+
     /// A department code that must be known when a department list was given.
     pub fn department(&self, col: usize, ctx: &Context) -> Result<Cow<'a, str>, Rejection> {
-        let d = self.required(col)?;
+        let d = self.code(col)?;
         match &ctx.departments {
             Some(known) => {
                 known.resolve(d).map_err(|detail| Rejection::new(Reason::UnknownDepartment, self.columns[col], detail))
@@ -239,13 +264,19 @@ pub fn guess_date_format(value: &str) -> Option<(&'static str, &'static str)> {
     }
 }
 
+/// A date within the span a record may have: not after the latest date
+/// allowed, not before `[limits] earliest_year`.
 fn not_future(date: Date, column: &'static str, ctx: &Context) -> Result<(), Rejection> {
+    if date.year() < ctx.limits.earliest_year {
+        let detail = format!("{date} is before {}, the earliest year allowed", ctx.limits.earliest_year);
+        return Err(Rejection::new(Reason::OutOfRange, column, detail));
+    }
     if date > ctx.latest_date {
         return Err(Rejection::new(
             Reason::FutureDate,
             column,
             format!(
-                "{date} is after the latest date allowed, {} (the as-of month's end, and never after today)",
+                "{date} is after the latest date allowed, {} (no date may be after the as-of month, or today)",
                 ctx.latest_date
             ),
         ));
@@ -274,6 +305,9 @@ fn non_negative(value: Option<f64>, column: &'static str) -> Result<Option<f64>,
 
 /// OSHA counts days away or restricted up to 180 per case.
 pub const DAYS_CAP: u32 = 180;
+
+/// The longest department code accepted: codes name files and table cells.
+pub const MAX_CODE_CHARS: usize = 64;
 
 /// How one input file is validated.
 pub trait RowSpec: Sync {
@@ -513,6 +547,7 @@ impl RowSpec for Exposure {
             payroll: row.parse(exp::PAYROLL, schema::parse_money)?,
         };
         not_future(r.month.first_day(), "month", ctx)?;
+        plausible_exposure(&r, &ctx.limits)?;
         Ok(r)
     }
 
@@ -525,6 +560,30 @@ impl RowSpec for Exposure {
     }
 }
 
+/// Hours and headcount a department can have.
+fn plausible_exposure(r: &ExposureRecord<'_>, limits: &Limits) -> Result<(), Rejection> {
+    let too_many = |column, what: String| Err(Rejection::new(Reason::OutOfRange, column, what));
+    if r.hours_worked > limits.max_hours_per_month {
+        return too_many(
+            "hours_worked",
+            format!("{} hours is above the limit of {}", r.hours_worked, limits.max_hours_per_month),
+        );
+    }
+    if let Some(h) = r.headcount {
+        if h > limits.max_headcount {
+            return too_many("headcount", format!("a headcount of {h} is above the limit of {}", limits.max_headcount));
+        }
+        if h > 0.0 && r.hours_worked / h > limits.max_hours_per_head {
+            let per_head = r.hours_worked / h;
+            return too_many(
+                "hours_worked",
+                format!("{per_head:.0} hours per head in a month is above the limit of {}", limits.max_hours_per_head),
+            );
+        }
+    }
+    Ok(())
+}
+
 pub struct Departments;
 
 impl RowSpec for Departments {
@@ -535,10 +594,12 @@ impl RowSpec for Departments {
     const KEY: &'static str = "department";
 
     fn parse<'a>(row: &Row<'_, 'a>, _ctx: &Context) -> Result<Department, Rejection> {
+        let name =
+            row.label(1)?.ok_or_else(|| Rejection::new(Reason::MissingValue, "name", "required value is empty"))?;
         Ok(Department {
-            department: row.required(0)?.into_owned(),
-            name: row.required(1)?.into_owned(),
-            group: row.value(2).map(Cow::into_owned),
+            department: row.code(0)?.into_owned(),
+            name: name.into_owned(),
+            group: row.label(2)?.map(Cow::into_owned),
         })
     }
 

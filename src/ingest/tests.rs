@@ -26,6 +26,7 @@ fn opts() -> LoadOptions {
         as_of: Some(Month::new(2024, 6).unwrap()),
         today: Date::new(2026, 1, 1).unwrap(),
         input: crate::config::InputFormat::default(),
+        limits: crate::config::Limits::default(),
     }
 }
 

@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 
 use super::{PipelineError, Read, Source, truth_from};
 use crate::export::{Keep, StagedFolder, backtest as backtest_csv};
-use crate::gate::Verdict;
 use crate::model::backtest::{self, BacktestParams, BacktestReport};
 use crate::panel::{Panel, PanelBuilder};
 
@@ -15,15 +14,16 @@ use crate::panel::{Panel, PanelBuilder};
 /// size a progress bar from the panel).
 pub struct Prepared {
     pub panel: Panel,
-    /// The data gate's verdict (with findings only when forced past it).
-    pub verdict: Verdict,
+    /// What the user should read: an inferred as-of month, a forced gate.
+    pub warnings: Vec<String>,
     truth: Option<backtest::Truth>,
 }
 
 /// Reads `source` up to its as-of month, and `truth` when given.
 pub fn prepare(source: &Source, truth: Option<&Path>) -> Result<Prepared, PipelineError> {
-    let (Read { panel, .. }, verdict) = source.read(PanelBuilder::default())?;
-    Ok(Prepared { panel, verdict, truth: truth_from(truth)? })
+    let (Read { panel, as_of_note, .. }, verdict) = source.read(PanelBuilder::default())?;
+    let warnings = as_of_note.into_iter().chain(verdict.forced_warnings()).collect();
+    Ok(Prepared { panel, warnings, truth: truth_from(truth)? })
 }
 
 /// Runs the backtest and writes its table under `out`; returns the report
@@ -37,6 +37,7 @@ pub fn run(
     let report =
         backtest::run(&prepared.panel, prepared.truth.as_ref(), params, progress).map_err(PipelineError::Backtest)?;
     let dir = out.join(prepared.panel.end.to_string());
+    let _lock = crate::export::lock(out)?;
     let mut folder = StagedFolder::new(&dir, Keep::Others)?;
     folder.add(backtest_csv::FILE, &report)?;
     folder.publish()?;

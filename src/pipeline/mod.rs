@@ -54,6 +54,8 @@ pub enum PipelineError {
     Exists(PathBuf),
     #[error("{what}")]
     Contradiction { what: String },
+    #[error("department codes {first:?} and {second:?} would share a report file name")]
+    FileNameClash { first: String, second: String },
 }
 
 /// Lines of a list in an error message.
@@ -90,6 +92,8 @@ impl Source {
 pub struct Read<S> {
     pub loaded: Loaded<S>,
     pub panel: Panel,
+    /// When the as-of month was inferred before the data's last month: why.
+    pub as_of_note: Option<String>,
 }
 
 /// Sinks that include the panel's.
@@ -109,12 +113,22 @@ impl<B: RecordSink> WithPanel for (PanelBuilder, B) {
     }
 }
 
-/// Reads the data folder once into `sinks` and builds the panel.
+/// Reads the data folder once into `sinks` and builds the panel. Without
+/// an as-of month, one is inferred; only when stray rows lie after it
+/// (see [`gate::infer_as_of`]) is the folder read a second time, as of
+/// that month, so those rows are quarantined with their lines.
 pub fn read<S: WithPanel>(data: &Path, options: &LoadOptions, sinks: S) -> Result<Read<S>, IngestError> {
-    let loaded = ingest::load(data, options, sinks)?;
+    let spare = options.as_of.is_none().then(|| sinks.fork());
+    let mut loaded = ingest::load(data, options, sinks)?;
+    let (mut end, mut as_of_note) = (options.as_of, None);
+    if let (Some(spare), Some((as_of, why))) = (spare, gate::infer_as_of(&loaded.files)) {
+        let options = LoadOptions { as_of: Some(as_of), ..options.clone() };
+        loaded = ingest::load(data, &options, spare)?;
+        (end, as_of_note) = (Some(as_of), Some(why));
+    }
     let has_exposure = loaded.report(FileKind::Exposure).is_some();
-    let panel = Panel::from_builder(loaded.sink.panel(), loaded.departments.as_deref(), has_exposure, options.as_of);
-    Ok(Read { loaded, panel })
+    let panel = Panel::from_builder(loaded.sink.panel(), loaded.departments.as_deref(), has_exposure, end);
+    Ok(Read { loaded, panel, as_of_note })
 }
 
 /// The data gate's verdict on what was read.

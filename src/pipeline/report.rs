@@ -34,6 +34,7 @@ pub struct ReportOptions {
 /// Rebuilds the reports of the recorded run.
 pub fn report(opts: &ReportOptions, stage: &(dyn Fn(&str) + Sync)) -> Result<RunOutcome, PipelineError> {
     check_writable(&opts.out)?;
+    let _lock = crate::export::lock(&opts.out)?;
     let dir = month_dir(opts)?;
     let recorded = manifest::read(&dir.join(manifest::FILE))?;
     let run_opts = agree(opts, &recorded)?;
@@ -143,7 +144,7 @@ fn agree(opts: &ReportOptions, recorded: &RecordedRun) -> Result<RunOptions, Pip
         as_of: p.as_of.as_deref().map(str::parse).transpose().map_err(|_| corrupt(recorded, "its as-of month"))?,
         horizon: p.horizon,
         out: opts.out.clone(),
-        mode: Mode::ReportsOnly,
+        mode: if p.mode == Mode::RankingOnly.as_str() { Mode::RankingOnly } else { Mode::Full },
         config: p.config.clone(),
         force: p.forced,
     })
@@ -217,5 +218,14 @@ fn ranking_of(
     } else {
         cases / rows.len().max(1) as f64
     };
-    Ranking { as_of: panel.end, horizon, rated: panel.has_exposure, city_predicted, compared_with, data_warning, rows }
+    Ranking {
+        as_of: panel.end,
+        horizon,
+        rated: panel.has_exposure,
+        city_predicted,
+        city_actual_to_expected: None,
+        compared_with,
+        data_warning,
+        rows,
+    }
 }

@@ -21,7 +21,7 @@ use crate::export::manifest::{self, Manifest, ManifestInput, ManifestModel, Mani
 use crate::export::model_file::{self, LoadedModel};
 use crate::export::quarantine::{self, QuarantineCsv};
 use crate::export::{self, Exporter, Keep, StagedFolder, department, ranking};
-use crate::gate::Verdict;
+use crate::gate::{self, Verdict};
 use crate::ingest::{self, FileReport, LoadOptions};
 use crate::model::file::ModelFile;
 use crate::model::triage::TriageCollector;
@@ -57,7 +57,7 @@ pub struct RunOptions {
 
 impl RunOptions {
     pub fn load_options(&self) -> LoadOptions {
-        LoadOptions::new(self.as_of).with_input(self.config.input.clone())
+        LoadOptions::new(self.as_of).with_config(&self.config)
     }
 }
 
@@ -66,10 +66,9 @@ impl RunOptions {
 pub enum Mode {
     /// Everything: ranking, reports, quarantine, manifest (`run`).
     Full,
-    /// `ranking.csv` and the manifest only (`rank`).
+    /// `ranking.csv` and the manifest only (`rank`; `report` adds the
+    /// reports later, see [`super::report`]).
     RankingOnly,
-    /// Reports from the `ranking.csv` already in the month's folder (`report`).
-    ReportsOnly,
 }
 
 impl Mode {
@@ -78,7 +77,6 @@ impl Mode {
         match self {
             Mode::Full => "full",
             Mode::RankingOnly => "ranking_only",
-            Mode::ReportsOnly => "reports_only",
         }
     }
 }
@@ -106,17 +104,19 @@ pub(super) struct RunData {
     pub cases: CaseCollector,
     pub triage: Option<TriageCollector>,
     pub verdict: Verdict,
+    /// Why the as-of month was inferred before the data's last month.
+    pub as_of_note: Option<String>,
 }
 
 /// Reads the folder once and puts it through the data gate.
 pub(super) fn read_for_run(opts: &RunOptions, collect_triage: bool) -> Result<RunData, PipelineError> {
     let triage = collect_triage.then(TriageCollector::new);
     let sinks: Sinks = (PanelBuilder::default(), (CaseCollector::new(), triage));
-    let Read { mut loaded, panel } = super::read(&opts.data, &opts.load_options(), sinks)?;
+    let Read { mut loaded, panel, as_of_note } = super::read(&opts.data, &opts.load_options(), sinks)?;
     let verdict = super::gate(&loaded, &opts.config.gate, opts.force)?;
     let (cases, triage) = std::mem::take(&mut loaded.sink.1);
     let cases = cases.within(panel.end.plus(-11).first_day(), panel.end.last_day());
-    Ok(RunData { loaded, panel, cases, triage, verdict })
+    Ok(RunData { loaded, panel, cases, triage, verdict, as_of_note })
 }
 
 /// Runs the whole job (or its ranking alone). `stage` is told what is
@@ -130,7 +130,9 @@ pub fn run(opts: &RunOptions, stage: &(dyn Fn(&str) + Sync)) -> Result<RunOutcom
     let clock = Instant::now();
     stage("validating");
     let candidate = candidate_model(opts)?;
-    let RunData { loaded, panel, cases, triage, verdict } = read_for_run(opts, candidate.may_train(&opts.data))?;
+    let RunData { loaded, panel, cases, triage, verdict, as_of_note } =
+        read_for_run(opts, candidate.may_train(&opts.data))?;
+    let _lock = export::lock(&opts.out)?;
     timings.insert("validate", clock.elapsed().as_secs_f64());
 
     stage("model");
@@ -145,10 +147,12 @@ pub fn run(opts: &RunOptions, stage: &(dyn Fn(&str) + Sync)) -> Result<RunOutcom
     let previous = previous_ranking(&opts.out, as_of);
     let params = RankParams { as_of, horizon: opts.horizon, tiers: opts.config.tiers };
     let mut ranked = rank::rank(&panel, &chosen.file, params, &previous)?;
+    let verdict = model_fit(verdict, &ranked.ranking, &chosen, opts)?;
     ranked.ranking.data_warning = verdict.summary();
     timings.insert("score", t.elapsed().as_secs_f64());
 
-    let warnings = warnings(&verdict, &loaded.files, &panel, &ranked.unranked, &chosen);
+    let mut warnings: Vec<String> = as_of_note.into_iter().collect();
+    warnings.extend(self::warnings(&verdict, &loaded.files, &panel, &ranked.unranked, &chosen));
     let mut folder = StagedFolder::new(&dir, Keep::Nothing)?;
     let bytes = render(ranking::FILE, &ranked.ranking)?;
     folder.add_bytes(ranking::FILE, &bytes)?;
@@ -174,7 +178,8 @@ pub fn run(opts: &RunOptions, stage: &(dyn Fn(&str) + Sync)) -> Result<RunOutcom
         add_reports(&mut folder, &data, &loaded)?;
         timings.insert("reports", t.elapsed().as_secs_f64());
     }
-    let record = Record { opts, files: &loaded.files, chosen: &chosen, dir: &dir, verdict: &verdict };
+    let record =
+        Record { opts, files: &loaded.files, chosen: &chosen, dir: &dir, verdict: &verdict, ranking: &ranked.ranking };
     add_manifest(&mut folder, &record, &warnings, &timings)?;
 
     stage("writing");
@@ -190,6 +195,23 @@ pub fn run(opts: &RunOptions, stage: &(dyn Fn(&str) + Sync)) -> Result<RunOutcom
         outputs,
         model_note: chosen.note,
     })
+}
+
+/// The gate's last rule, checked once the model has scored the data: its
+/// city-wide actual-to-expected must lie within the bounds.
+fn model_fit(
+    mut verdict: Verdict,
+    ranking: &Ranking,
+    chosen: &Chosen,
+    opts: &RunOptions,
+) -> Result<Verdict, PipelineError> {
+    if let Some(finding) = gate::model_fit(ranking.city_actual_to_expected, &chosen.name, &opts.config.gate) {
+        verdict.findings.push(finding);
+        if !opts.force {
+            return Err(PipelineError::Refused(verdict));
+        }
+    }
+    Ok(verdict)
 }
 
 /// Everything the user should read before trusting the reports.
@@ -344,6 +366,13 @@ pub(super) fn add_reports(
     data: &ReportData,
     loaded: &ingest::Loaded<Sinks>,
 ) -> Result<(), PipelineError> {
+    let mut stems: BTreeMap<String, &str> = BTreeMap::new();
+    for d in &data.departments {
+        let code = d.row.department.as_str();
+        if let Some(other) = stems.insert(department::file_stem(code), code) {
+            return Err(PipelineError::FileNameClash { first: other.to_string(), second: code.to_string() });
+        }
+    }
     folder.add(export::pdf::CABINET_FILE, &PdfDocument::Cabinet(data))?;
     let per_department: Vec<Result<[RenderedFile; 2], export::ExportError>> = data
         .departments
@@ -382,6 +411,7 @@ pub(super) struct Record<'a> {
     pub chosen: &'a Chosen,
     pub dir: &'a Path,
     pub verdict: &'a Verdict,
+    pub ranking: &'a Ranking,
 }
 
 /// Adds `manifest.json`, listing every file staged so far.
@@ -414,6 +444,12 @@ pub(super) fn add_manifest(
             note: record.chosen.note.clone(),
         },
         data_gate: record.verdict.clone(),
+        department_files: record
+            .ranking
+            .rows
+            .iter()
+            .map(|r| (r.department.as_str(), department::file_stem(&r.department)))
+            .collect(),
         outputs,
         warnings,
         timings_seconds: timings,

@@ -5,7 +5,6 @@
 use std::path::Path;
 
 use super::{PipelineError, Read, Source, input_digests, truth_from};
-use crate::gate::Verdict;
 use crate::model::file::ModelFile;
 use crate::model::triage::TriageCollector;
 use crate::model::{self, TrainOptions, TrainingData};
@@ -13,16 +12,17 @@ use crate::panel::{Panel, PanelBuilder};
 
 /// Trains on `source` up to its as-of month (default: the data's last
 /// month) and returns the model file, the panel it learnt from and the
-/// data gate's verdict (with findings only when forced past it). `truth`
-/// is a generator's `truth.csv` to score the backtest against.
+/// warnings to read (an inferred as-of month, a forced gate). `truth` is a
+/// generator's `truth.csv` to score the backtest against.
 pub fn train(
     source: &Source,
     truth: Option<&Path>,
     options: &TrainOptions,
     progress: &(dyn Fn() + Sync),
-) -> Result<(ModelFile, Panel, Verdict), PipelineError> {
+) -> Result<(ModelFile, Panel, Vec<String>), PipelineError> {
     let sinks = (PanelBuilder::default(), TriageCollector::new());
-    let (Read { loaded, panel }, verdict) = source.read(sinks)?;
+    let (Read { loaded, panel, as_of_note }, verdict) = source.read(sinks)?;
+    let warnings = as_of_note.into_iter().chain(verdict.forced_warnings()).collect();
     let truth = truth_from(truth)?;
     let training = TrainingData {
         panel: &panel,
@@ -31,5 +31,5 @@ pub fn train(
         inputs: input_digests(&loaded.files),
     };
     let file = model::train(training, options, progress)?;
-    Ok((file, panel, verdict))
+    Ok((file, panel, warnings))
 }

@@ -34,10 +34,12 @@ pub struct Validated {
 /// Validates `source` and writes the account under `out`.
 pub fn validate(source: &Source, out: &Path) -> Result<Validated, PipelineError> {
     super::check_writable(out)?;
-    let Read { loaded, panel } = super::read(&source.data, &source.load, PanelBuilder::default())?;
+    let Read { loaded, panel, as_of_note } = super::read(&source.data, &source.load, PanelBuilder::default())?;
     let verdict = super::verdict(&loaded, &source.rules);
-    let warnings = crate::panel::warnings(&loaded.files, &panel);
+    let mut warnings: Vec<String> = as_of_note.into_iter().collect();
+    warnings.extend(crate::panel::warnings(&loaded.files, &panel));
     let dir = out.join(panel.end.to_string());
+    let _lock = crate::export::lock(out)?;
     let mut folder = StagedFolder::new(&dir, Keep::Others)?;
     for report in &loaded.files {
         folder.add(&quarantine::path(report.kind), &QuarantineCsv::of(report, &loaded.quarantine))?;

@@ -122,6 +122,10 @@ pub struct Ranking {
     /// City-wide predicted rate over the horizon (or mean predicted cases per
     /// department without hours): the tiers' yardstick.
     pub city_predicted: f64,
+    /// City-wide recordables of the last 12 months over the model's
+    /// month-ahead expectations for them: far from 1, the model does not
+    /// describe this data (a wrong or altered model file).
+    pub city_actual_to_expected: Option<f64>,
     /// The month of the run the rank changes compare with.
     pub compared_with: Option<Month>,
     /// The data gate's findings when the run was forced past them.
@@ -180,7 +184,7 @@ pub fn rank(
         .collect();
     let scores: Vec<Score> = scores.into_values().collect();
     let city = city_yardstick(&scores, panel.has_exposure);
-    let a_to_e = actual_to_expected(panel, m, params.as_of, &factors)?;
+    let (a_to_e, city_a_to_e) = actual_to_expected(panel, m, params.as_of, &factors)?;
     let mix = drivers::MixContext::new(panel, params.as_of);
 
     let mut rows_out: Vec<RankingRow> = scores
@@ -226,6 +230,7 @@ pub fn rank(
             horizon: params.horizon,
             rated: panel.has_exposure,
             city_predicted: city,
+            city_actual_to_expected: city_a_to_e,
             compared_with: previous.month,
             data_warning: None,
             rows: rows_out,
@@ -329,13 +334,14 @@ fn order(rows: &mut [RankingRow], previous: &BTreeMap<String, RankRange>) {
 }
 
 /// Trailing-12 recordables over the model's one-month-ahead expectations
-/// for those same months (each predicted from the month before it).
+/// for those same months (each predicted from the month before it), per
+/// department and city-wide.
 fn actual_to_expected(
     panel: &Panel,
     model: &RiskModel,
     as_of: Month,
     factors: &[f64],
-) -> Result<Vec<Option<f64>>, GlmError> {
+) -> Result<(Vec<Option<f64>>, Option<f64>), GlmError> {
     use rayon::prelude::*;
     let origins: Vec<Month> = Month::range(as_of.plus(-12), as_of.plus(-1)).filter(|o| *o >= panel.start).collect();
     let banks: Vec<features::Features> =
@@ -348,7 +354,9 @@ fn actual_to_expected(
         actual[r.department] += r.observed.unwrap_or(0.0);
         exp[r.department] += e;
     }
-    Ok((0..n).map(|d| (exp[d] > 0.0).then(|| actual[d] / exp[d])).collect())
+    let (all_actual, all_expected): (f64, f64) = (actual.iter().sum(), exp.iter().sum());
+    let city = (all_expected > 0.0).then(|| all_actual / all_expected);
+    Ok(((0..n).map(|d| (exp[d] > 0.0).then(|| actual[d] / exp[d])).collect(), city))
 }
 
 #[cfg(test)]

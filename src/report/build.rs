@@ -288,6 +288,7 @@ mod tests {
             horizon: 12,
             rated: false,
             city_predicted: 1.0,
+            city_actual_to_expected: None,
             compared_with: Some("2025-11".parse().unwrap()),
             data_warning: None,
             rows: vec![row("A", 1, 1, 2, 6), row("B", 2, 1, 3, -1), row("C", 3, 2, 4, 0)],

@@ -26,6 +26,14 @@ pub fn sample() -> PathBuf {
     root().join("data-samples")
 }
 
+/// The one month folder an output folder holds (beside its lock file).
+pub fn month_folder(out: &Path) -> PathBuf {
+    let mut dirs = fs::read_dir(out).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir());
+    let month = dirs.next().expect("a month folder");
+    assert!(dirs.next().is_none(), "more than one folder in {}", out.display());
+    month
+}
+
 /// Every file under `root`, by relative path.
 pub fn files_under(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     let mut out = BTreeMap::new();
