@@ -193,13 +193,22 @@ pub struct InputFormat {
     #[serde(deserialize_with = "delimiter", serialize_with = "write_delimiter")]
     pub delimiter: u8,
     pub date_format: DateFormat,
+    /// The most physical lines one quoted field (a description with line
+    /// breaks) may span; a quote still open after them is taken for a
+    /// stray one.
+    pub max_record_lines: u32,
     /// Per file, the contract column → the header in your file.
     pub columns: ColumnNames,
 }
 
 impl Default for InputFormat {
     fn default() -> Self {
-        InputFormat { delimiter: b',', date_format: DateFormat::Iso, columns: ColumnNames::default() }
+        InputFormat {
+            delimiter: b',',
+            date_format: DateFormat::Iso,
+            max_record_lines: 1000,
+            columns: ColumnNames::default(),
+        }
     }
 }
 
@@ -299,6 +308,9 @@ impl Config {
         {
             return Err("[limits] needs earliest_year 1900-2200 and positive, finite maximums".to_string());
         }
+        if !(2..=1_000_000).contains(&self.input.max_record_lines) {
+            return Err("[input] max_record_lines must be 2 to 1000000".to_string());
+        }
         if !(1..=36).contains(&self.defaults.horizon) {
             return Err(format!("[defaults] horizon must be 1 to 36 months, not {}", self.defaults.horizon));
         }
@@ -365,6 +377,7 @@ max_headcount = 1000000.0
 [input]
 delimiter = ","           # ";" or "\t" for tab
 date_format = "%Y-%m-%d"  # e.g. "%m/%d/%Y", "%d.%m.%Y", or "excel" (serial day numbers)
+max_record_lines = 1000   # the most lines one quoted field (a description) may span
 
 # Column names: contract column = "the header in your file".
 [input.columns.injuries]

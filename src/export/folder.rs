@@ -267,14 +267,31 @@ fn recover(target: &Path) -> io::Result<()> {
     Ok(())
 }
 
+/// The crash test's hook: with `RISKRANK_FAULT=<point>` in the
+/// environment (`staged`, `exchanged`, `aside`) the process aborts at that
+/// point of publishing, as a kill would stop it (no destructor runs).
+fn crash_point(point: &str) {
+    if std::env::var_os("RISKRANK_FAULT").is_some_and(|v| v == point) {
+        std::process::abort();
+    }
+}
+
+/// See [`crash_point`]: whether the swap takes the two-rename path
+/// (`no-exchange`, or `aside`, the point between its two renames).
+fn without_exchange() -> bool {
+    std::env::var_os("RISKRANK_FAULT").is_some_and(|v| v == "no-exchange" || v == "aside")
+}
+
 /// Replaces `dir` with `staging`: one atomic exchange where the system has
 /// it, else two renames (see the module docs).
 fn swap_in(staging: &Path, dir: &Path) -> Result<(), ExportError> {
     let error = |source| ExportError::Write { path: dir.to_path_buf(), source };
+    crash_point("staged");
     if !dir.exists() {
         return fs::rename(staging, dir).map_err(error);
     }
-    if exchange(staging, dir).map_err(error)? {
+    if !without_exchange() && exchange(staging, dir).map_err(error)? {
+        crash_point("exchanged");
         // `staging` now holds the old folder.
         let _ = fs::remove_dir_all(staging);
         return Ok(());
@@ -282,6 +299,7 @@ fn swap_in(staging: &Path, dir: &Path) -> Result<(), ExportError> {
     let old = dir.with_file_name(format!(".{}.previous-{}", file_name(dir), std::process::id()));
     let _ = fs::remove_dir_all(&old);
     fs::rename(dir, &old).map_err(error)?;
+    crash_point("aside");
     if let Err(e) = fs::rename(staging, dir) {
         let _ = fs::rename(&old, dir);
         return Err(error(e));

@@ -534,7 +534,8 @@ fn read_file<S: RowSpec, K: RecordSink>(
     std::thread::scope(|scope| {
         let (tx, rx) = mpsc::sync_channel(2);
         let scanning = scope.spawn(move || {
-            let mut scanner = scan::Scanner::new(reader);
+            let mut scanner = scan::Scanner::new(reader, input.delimiter);
+            scanner.max_lines = input.max_record_lines;
             loop {
                 let next = scanner.next_chunk();
                 let stop = !matches!(next, Ok(Some(_)));

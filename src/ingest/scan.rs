@@ -5,16 +5,18 @@
 //! quote characters, in which case it continues (a quoted field with an
 //! embedded newline) until the quotes balance. Field splitting is strict
 //! (RFC 4180) and runs on the worker threads. A quote that never closes
-//! within `MAX_RECORD_LINES` lines, or a multi-line record that does not
-//! split cleanly, is cut back to its first physical line, so one stray
-//! quote can never swallow the rows after it.
+//! within the line limit (`[input] max_record_lines`, default
+//! [`MAX_RECORD_LINES`]), or a multi-line record that does not split into
+//! the header's number of fields, is cut back to its first physical line
+//! and scanning starts afresh on the next: one stray quote is quarantined
+//! alone, and the real multi-line records after it are found whole.
 
 use std::borrow::Cow;
 use std::io::{self, Read};
 
-/// How many physical lines one quoted record may span before its opening
-/// quote is taken for a stray one.
-pub const MAX_RECORD_LINES: u32 = 200;
+/// How many physical lines one quoted record may span, by default, before
+/// its opening quote is taken for a stray one.
+pub const MAX_RECORD_LINES: u32 = 1000;
 
 const READ_BLOCK: usize = 1 << 22;
 
@@ -52,6 +54,12 @@ pub struct Scanner<R> {
     started: bool,
     pub max_records: usize,
     pub max_bytes: usize,
+    /// The most physical lines one record may span.
+    pub max_lines: u32,
+    delimiter: u8,
+    /// Fields in the header (the first record), once seen: a multi-line
+    /// record must split into this many.
+    width: Option<usize>,
 }
 
 enum Step {
@@ -60,7 +68,8 @@ enum Step {
 }
 
 impl<R: Read> Scanner<R> {
-    pub fn new(src: R) -> Self {
+    /// A scanner of `src`, whose fields are separated by `delimiter`.
+    pub fn new(src: R, delimiter: u8) -> Self {
         Scanner {
             src,
             buf: Vec::new(),
@@ -69,6 +78,9 @@ impl<R: Read> Scanner<R> {
             started: false,
             max_records: 32 * 1024,
             max_bytes: 4 << 20,
+            max_lines: MAX_RECORD_LINES,
+            delimiter,
+            width: None,
         }
     }
 
@@ -90,6 +102,9 @@ impl<R: Read> Scanner<R> {
                 Step::Record { rec, next } => {
                     self.next_line += u64::from(rec.lines);
                     if rec.end > rec.start {
+                        if self.width.is_none() {
+                            self.width = Some(self.field_count(&self.buf[rec.start..rec.end]).unwrap_or(0));
+                        }
                         records.push(rec);
                     }
                     cur = next;
@@ -163,7 +178,7 @@ impl<R: Read> Scanner<R> {
         let mut end = first_end;
         let mut odd = true;
         let mut lines = 1;
-        while odd && lines < MAX_RECORD_LINES {
+        while odd && lines < self.max_lines {
             if end >= self.buf.len() {
                 // The quote never closes before the end of the stream.
                 return single(first_end);
@@ -175,12 +190,32 @@ impl<R: Read> Scanner<R> {
             end = next_end;
             lines += 1;
         }
-        if odd {
+        let whole = trim_cr(&self.buf, cur, end);
+        if odd || !self.splits_cleanly(&self.buf[cur..whole]) {
             return single(first_end);
         }
         Step::Record {
             rec: RawRecord { start: cur, end: trim_cr(&self.buf, cur, end), line, lines },
             next: (end + 1).min(self.buf.len()),
+        }
+    }
+}
+
+impl<R> Scanner<R> {
+    /// The fields of one record, when it is valid UTF-8 and valid CSV.
+    fn field_count(&self, bytes: &[u8]) -> Option<usize> {
+        let text = std::str::from_utf8(bytes).ok()?;
+        let mut fields = Vec::new();
+        split_fields(text, self.delimiter, &mut fields).ok().map(|()| fields.len())
+    }
+
+    /// Whether a multi-line candidate is a real record: it splits into the
+    /// header's number of fields. Text that is not UTF-8 is left whole for
+    /// the workers to report.
+    fn splits_cleanly(&self, bytes: &[u8]) -> bool {
+        match (self.width, std::str::from_utf8(bytes)) {
+            (Some(width), Ok(_)) => self.field_count(bytes) == Some(width),
+            _ => true,
         }
     }
 }
@@ -275,7 +310,7 @@ mod tests {
     use super::*;
 
     fn scan_all(input: &str) -> Vec<(u64, u32, String)> {
-        let mut sc = Scanner::new(input.as_bytes());
+        let mut sc = Scanner::new(input.as_bytes(), b',');
         sc.max_records = 2;
         let mut out = Vec::new();
         while let Some(chunk) = sc.next_chunk().unwrap() {
@@ -319,6 +354,31 @@ mod tests {
         // At the end of the stream too.
         let got = scan_all("h\na,b\n\"c,d\ne,f\n");
         assert_eq!(got.last().unwrap(), &(4, 1, "e,f".into()));
+    }
+
+    #[test]
+    fn a_stray_quote_never_reaches_the_good_records_after_it() {
+        // Line 3 opens a quote that never closes; a real two-line record
+        // follows 50 lines later. Only line 3 is cut off.
+        let mut input = String::from("id,text\n1,ok\n2,Stre\"et\n");
+        for i in 0..50 {
+            input.push_str(&format!("{},plain\n", i + 10));
+        }
+        input.push_str("99,\"two\nlines\"\n100,end\n");
+        let got = scan_all(&input);
+        assert_eq!(got[2], (3, 1, "2,Stre\"et".into()));
+        let multi = got.iter().find(|r| r.2.starts_with("99,")).unwrap();
+        assert_eq!(multi, &(54, 2, "99,\"two\nlines\"".into()), "the real record stays whole");
+        assert_eq!(got.len(), 1 + 1 + 1 + 50 + 1 + 1);
+    }
+
+    #[test]
+    fn a_long_quoted_field_stays_one_record_up_to_the_limit() {
+        let body: Vec<String> = (0..600).map(|i| format!("line {i}")).collect();
+        let input = format!("id,text\n1,\"{}\"\n2,x\n", body.join("\n"));
+        let got = scan_all(&input);
+        assert_eq!(got.len(), 3);
+        assert_eq!(got[1].1, 600);
     }
 
     #[test]
