@@ -6,9 +6,14 @@
 //! above the limit, when the as-of month lies after the data's last
 //! month, when a data file ends too long before the as-of month, or when
 //! an input is present only in a form riskrank cannot read (an Excel
-//! workbook, a misspelt name). Each finding names the file, the figures
-//! and the likely cause with its fix. `--force` runs anyway; the findings
-//! then travel with every report.
+//! workbook, a misspelt name); once the model has scored the data, it
+//! also refuses a model whose city-wide actual-to-expected is far from 1
+//! ([`model_fit`]). Each finding names the file, the figures and the
+//! likely cause with its fix. `--force` runs anyway; the findings then
+//! travel with every report.
+//!
+//! Without `--as-of`, [`infer_as_of`] picks the as-of month so that a few
+//! mistyped dates far after the rest cannot move the report.
 
 use serde::Serialize;
 
@@ -73,7 +78,8 @@ pub struct GateInput<'a> {
     pub files: &'a [FileReport],
     pub quarantine: &'a [QuarantinedRow],
     pub unread: &'a [UnreadFile],
-    /// The as-of month given on the command line, if any.
+    /// The as-of month given on the command line, or inferred (then the
+    /// rows after it are out of the window, like a past month's re-run).
     pub as_of: Option<Month>,
     pub rules: &'a GateRules,
 }

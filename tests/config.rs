@@ -59,10 +59,19 @@ moderate = 1.0
 [gate]
 max_quarantined_share = 0.02
 max_months_behind = 1
+min_actual_to_expected = 0.6
+max_actual_to_expected = 1.8
+
+[limits]
+earliest_year = 2000
+max_hours_per_month = 50000000
+max_hours_per_head = 500.0
+max_headcount = 200000.0
 
 [input]
 delimiter = ";"
 date_format = "%d.%m.%Y"
+max_record_lines = 50
 [input.columns.injuries]
 event_date = "Event Date"
 case_id = "Case Number"
