@@ -154,9 +154,27 @@ pub fn unneutralise_record(record: &csv::StringRecord) -> csv::StringRecord {
     record.iter().map(unneutralise).collect()
 }
 
+/// Whether any cell of a CSV may need [`neutralise`]: a byte it acts on at
+/// the start of the text, after a delimiter or newline, or after an opening
+/// quote. A cheap scan, so the common CSV is not parsed a second time.
+fn may_need_neutralising(bytes: &[u8]) -> bool {
+    let trigger = |b: u8| matches!(b, b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r' | b'\'');
+    let mut previous = b'\n';
+    for &b in bytes {
+        if trigger(b) && matches!(previous, b',' | b'\n' | b'"') {
+            return true;
+        }
+        previous = b;
+    }
+    false
+}
+
 /// A whole CSV with every cell put through [`neutralise`]; the bytes are
 /// returned unchanged when no cell needed it.
 pub fn neutralise_csv(bytes: Vec<u8>) -> Result<Vec<u8>, csv::Error> {
+    if !may_need_neutralising(&bytes) {
+        return Ok(bytes);
+    }
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(&bytes[..]);
     let mut writer = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
     let mut changed = false;
