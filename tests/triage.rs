@@ -9,8 +9,8 @@ use riskrank::generate::{self, GenerateParams};
 use riskrank::import::{Source, import};
 use riskrank::ingest::{self, LoadOptions};
 use riskrank::model::triage::{
-    ClaimFeatures, ModelReport, SevereRule, TriageCollector, TriageData, TriageModel, TriageParams, TriageReport,
-    evaluate, train,
+    ClaimFeatures, ModelReport, SevereRule, TRIAGE_SAMPLE, TriageCollector, TriageData, TriageModel, TriageParams,
+    TriageReport, evaluate, roc_auc, train,
 };
 use riskrank::schema::{Cents, Month};
 
@@ -27,8 +27,14 @@ fn generated() -> (tempfile::TempDir, TriageData) {
     (dir, data)
 }
 
+/// Every claim (no sample bound), as the tests below compare models.
 fn load(dir: &Path, as_of: Option<Month>) -> TriageData {
-    let loaded = ingest::load(dir, &LoadOptions::new(as_of), TriageCollector::new()).unwrap();
+    load_sample(dir, as_of, usize::MAX)
+}
+
+/// A collector's sample of at most `capacity` claims.
+fn load_sample(dir: &Path, as_of: Option<Month>, capacity: usize) -> TriageData {
+    let loaded = ingest::load(dir, &LoadOptions::new(as_of), TriageCollector::with_capacity(capacity)).unwrap();
     let departments = loaded.departments.clone();
     loaded.sink.finish(departments.as_deref())
 }
@@ -134,4 +140,38 @@ fn versus(name: &str, auc: f64, brier: f64, baseline: &ModelReport) -> String {
     };
     let figures = format!("AUC {auc:.4} vs {base_auc:.4}, Brier {brier:.4} vs {base_brier:.4}");
     format!("{name} {verdict} the initial-estimate baseline: {figures}")
+}
+
+/// The bounded claim sample every run trains triage on (50,000 of the 54,000
+/// real claims) against all of them: the models trained on the sample's
+/// claims before the evaluation's cutoff, scored on every test claim, are
+/// within 0.005 AUC of the models trained on every claim before it.
+#[test]
+fn the_claim_sample_keeps_the_real_claims_auc_within_0_005_of_all_claims() {
+    let Some(input) = real("kaggle_actuarial_loss_wc/train.csv") else { return };
+    let dir = tempfile::tempdir().unwrap();
+    import(Source::ActuarialLoss, &input, dir.path()).unwrap();
+    let all = load(dir.path(), None);
+    let sample = load_sample(dir.path(), None, TRIAGE_SAMPLE);
+    assert_eq!((all.claims.len(), sample.claims.len(), sample.claims_seen), (54_000, TRIAGE_SAMPLE, 54_000));
+    let rule = SevereRule { lost_days: 30, incurred_threshold: Cents(2_500_000), include_litigated: true };
+    let full = evaluate(&all, &rule, &TriageParams::default()).unwrap();
+    assert_eq!(full.sampled_from, None);
+    let mut before = sample.clone();
+    before.claims.retain(|c| c.injury_date < full.cutoff);
+    let model = train(&before, &rule, &TriageParams::default()).unwrap();
+    let test: Vec<_> = all.claims.iter().filter(|c| c.injury_date >= full.cutoff).collect();
+    assert_eq!(test.len(), full.test_claims);
+    let features: Vec<ClaimFeatures<'_>> = test.iter().map(|c| all.features(c)).collect();
+    let labels: Vec<bool> = test.iter().map(|c| rule.severe(c)).collect();
+    let scores = model.predict(&features);
+    for (name, p) in [("logistic", &scores.logistic), ("tree", &scores.tree)] {
+        let sampled = roc_auc(p, &labels).unwrap();
+        let every = full.model(name).unwrap().auc.unwrap();
+        eprintln!("{name}: AUC {sampled:.4} trained on the sample, {every:.4} on every claim");
+        assert!((sampled - every).abs() <= 0.005, "{name}: {sampled} against {every}");
+    }
+    // The model file's evaluation says it was a sample.
+    let report = evaluate(&sample, &rule, &TriageParams::default()).unwrap();
+    assert_eq!(report.sampled_from, Some(54_000));
 }

@@ -53,8 +53,9 @@ fn show(path: &std::path::Path) -> anyhow::Result<()> {
         m.model.overdispersion, m.model.use_experience
     );
     if let Some(t) = &m.triage_evaluation {
+        let sample = t.sampled_from.map_or(String::new(), |n| format!("; a sample of {n} claims"));
         println!(
-            "severe-claim triage (time split: {} train, {} test claims, {:.1}% severe in test):",
+            "severe-claim triage (time split: {} train, {} test claims, {:.1}% severe in test{sample}):",
             t.train_claims,
             t.test_claims,
             100.0 * t.base_rate_test

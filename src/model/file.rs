@@ -35,6 +35,10 @@ pub struct TriageSummary {
     pub train_claims: usize,
     pub test_claims: usize,
     pub base_rate_test: f64,
+    /// The claims the training and test claims were sampled from, when
+    /// there were more than the sample's bound (absent otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sampled_from: Option<u64>,
     /// Per model (`logistic`, `tree`, `baseline`): AUC, Brier score, Brier
     /// skill against the base rate, calibration error by decile.
     pub models: Vec<TriageFigures>,
@@ -56,6 +60,7 @@ impl From<&super::triage::TriageReport> for TriageSummary {
             train_claims: r.train_claims,
             test_claims: r.test_claims,
             base_rate_test: r.base_rate_test,
+            sampled_from: r.sampled_from,
             models: r
                 .models
                 .iter()

@@ -60,6 +60,9 @@ pub struct TriageReport {
     pub models: Vec<ModelReport>,
     /// AUC of the raw initial estimate as the score (missing lowest).
     pub baseline_raw_auc: Option<f64>,
+    /// The accepted claims the data's sample was drawn from, when the
+    /// collector's bound dropped some (see `collect`).
+    pub sampled_from: Option<u64>,
 }
 
 impl TriageReport {
@@ -207,5 +210,6 @@ pub fn evaluate(data: &TriageData, rule: &SevereRule, params: &TriageParams) -> 
         features: model.encoder.columns.clone(),
         models,
         baseline_raw_auc,
+        sampled_from: (data.claims_seen > data.claims.len() as u64).then_some(data.claims_seen),
     })
 }

@@ -37,7 +37,7 @@ mod tree;
 
 use jiff::civil::Date;
 
-pub use collect::{ClaimFeatures, TriageClaim, TriageCollector, TriageData};
+pub use collect::{ClaimFeatures, TRIAGE_SAMPLE, TriageClaim, TriageCollector, TriageData};
 pub use evaluation::{ModelReport, TriageReport, evaluate};
 pub use features::{FeatureEncoder, INITIAL_COLUMN, INITIAL_MISSING_COLUMN, LAG_COLUMN, LAG_MISSING_COLUMN};
 pub use logistic::{LogisticModel, Standardizer};

@@ -293,6 +293,52 @@ fn collector_merges_in_file_order_and_joins_days_away() {
     assert!(SevereRule::default().severe(&data.claims[2]));
 }
 
+/// Which of claims `0..n` a collector of `capacity` kept, read in `parts`
+/// forks merged in order (as the reader's threads do), and the most claims
+/// any collector held on the way. Claim `i` is reported `i` days after injury,
+/// so its report lag says which it was.
+fn sampled(n: u32, capacity: usize, parts: usize) -> (Vec<u32>, usize) {
+    let ids: Vec<String> = (0..n).map(|i| format!("WC{i:07}")).collect();
+    let mut whole = TriageCollector::with_capacity(capacity);
+    let mut most_held = 0;
+    for (p, part) in ids.chunks(ids.len().div_ceil(parts)).enumerate() {
+        let mut fork = whole.fork();
+        for (j, id) in part.iter().enumerate() {
+            let mut r = record(id, None, "SAN", None);
+            r.injury_date = date(2000, 1, 1);
+            let i = (p * ids.len().div_ceil(parts) + j) as i32;
+            r.reported_date = r.injury_date.checked_add(jiff::Span::new().days(i)).ok();
+            fork.claim(&r);
+            most_held = most_held.max(fork.len());
+        }
+        whole.merge(fork);
+        most_held = most_held.max(whole.len());
+    }
+    assert_eq!(whole.seen(), u64::from(n));
+    let data = whole.finish(None);
+    assert_eq!(data.claims_seen, u64::from(n));
+    (data.claims.iter().filter_map(|c| c.report_lag).collect(), most_held)
+}
+
+#[test]
+fn the_claim_sample_is_bounded_uniform_and_independent_of_the_split() {
+    let (one, held) = sampled(5_000, 400, 1);
+    assert_eq!(one.len(), 400);
+    assert!(held <= 800, "a collector held {held} claims, over twice its bound");
+    assert!(one.is_sorted(), "the sample keeps file order");
+    for parts in [2, 3, 7] {
+        assert_eq!(sampled(5_000, 400, parts).0, one, "split in {parts}");
+    }
+    // Uniform: each fifth of the file keeps about a fifth of the sample
+    // (80 expected, standard deviation 8).
+    for fifth in 0..5 {
+        let n = one.iter().filter(|&&i| i / 1_000 == fifth).count();
+        assert!((50..=110).contains(&n), "fifth {fifth} kept {n} of 400");
+    }
+    // Below the bound, every claim in file order.
+    assert_eq!(sampled(300, 400, 3).0, (0..300).collect::<Vec<_>>());
+}
+
 #[test]
 fn evaluate_splits_by_time_and_rejects_one_class() {
     // Severe iff the initial estimate is high: perfectly ranked.
@@ -302,7 +348,13 @@ fn evaluate_splits_by_time_and_rejects_one_class() {
             claim(d as i8, Some(if high { 900_000 } else { 10_000 }), if high { 9_000_000 } else { 20_000 })
         })
         .collect();
-    let data = TriageData { claims, departments: vec!["D".into()], department_groups: vec![None], job_classes: vec![] };
+    let data = TriageData {
+        claims,
+        departments: vec!["D".into()],
+        department_groups: vec![None],
+        job_classes: vec![],
+        claims_seen: 20,
+    };
     let params = TriageParams { min_count: 1, tree_min_leaf_share: 0.0, ..TriageParams::default() };
     let report = evaluate(&data, &SevereRule::default(), &params).unwrap();
     assert_eq!(report.cutoff, date(2024, 1, 20));
