@@ -17,6 +17,7 @@ use riskrank::pipeline::Source;
 use riskrank::schema::Month;
 
 pub mod backtest;
+pub mod convert;
 pub mod generate;
 pub mod import;
 pub mod init;
@@ -54,7 +55,7 @@ pub struct Cli {
 /// shared by every command that reads a data folder.
 #[derive(Debug, Clone, clap::Args)]
 pub struct DataArgs {
-    /// The data folder (injuries.csv, claims.csv, exposure.csv, departments.csv; each may be .csv.gz).
+    /// The data folder (injuries.csv, claims.csv, exposure.csv, departments.csv; each may be .csv.gz or .parquet).
     /// Default: the config's `[defaults] data`, else data-samples.
     #[arg(long)]
     pub data: Option<PathBuf>,
@@ -186,6 +187,9 @@ pub enum Command {
     /// Validate a data folder: per-file table, the data gate's verdict, quarantine files and panel.csv.
     #[command(after_help = validate::EXAMPLES)]
     Validate(validate::Args),
+    /// Write a data folder's CSV files as Parquet (each may be read as <file>.parquet).
+    #[command(after_help = convert::EXAMPLES)]
+    Convert(convert::Args),
     /// Write a commented riskrank.toml with every setting at its default.
     #[command(after_help = init::EXAMPLES)]
     Init(init::Args),
@@ -213,6 +217,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Rank(args) => run::run(args, Mode::RankingOnly),
         Command::Report(args) => report::run(args),
         Command::Validate(args) => validate::run(args),
+        Command::Convert(args) => convert::run(args),
         Command::Init(args) => init::run(args),
         Command::Generate(args) => generate::run(args).map(|()| Status::Clean),
         Command::Import(args) => import::run(args).map(|()| Status::Clean),

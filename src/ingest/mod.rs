@@ -13,6 +13,7 @@
 //! never depend on timing.
 
 mod header;
+pub mod parquet;
 mod rows;
 pub mod scan;
 mod survey;
@@ -314,10 +315,12 @@ impl<S> Loaded<S> {
 pub enum IngestError {
     #[error("{}: cannot read", path.display())]
     Io { path: PathBuf, source: io::Error },
-    #[error("{}: no injuries.csv or claims.csv (nor .csv.gz): nothing to analyse", dir.display())]
+    #[error("{}: no injuries.csv or claims.csv (nor .csv.gz or .parquet): nothing to analyse", dir.display())]
     NoData { dir: PathBuf },
-    #[error("{}: both {stem}.csv and {stem}.csv.gz are present; keep one", dir.display())]
-    Ambiguous { dir: PathBuf, stem: &'static str },
+    #[error("{}: {found} are present; keep one {stem} file", dir.display())]
+    Ambiguous { dir: PathBuf, stem: &'static str, found: String },
+    #[error("{}: not a readable Parquet file: {reason}", path.display())]
+    Parquet { path: PathBuf, reason: String },
     #[error("{}: the file is empty (no header row)", path.display())]
     Empty { path: PathBuf },
     #[error("{}: line {line}: not valid UTF-8 text (the data contract requires UTF-8)", path.display())]
@@ -338,15 +341,21 @@ pub enum IngestError {
     DuplicateColumn { path: PathBuf, column: String },
 }
 
-/// Finds `<stem>.csv` or `<stem>.csv.gz` in `dir`.
+/// Finds `<stem>.csv`, `<stem>.csv.gz` or `<stem>.parquet` in `dir`.
 pub fn locate(dir: &Path, kind: FileKind) -> Result<Option<PathBuf>, IngestError> {
-    let plain = dir.join(format!("{}.csv", kind.stem()));
-    let gz = dir.join(format!("{}.csv.gz", kind.stem()));
-    match (plain.is_file(), gz.is_file()) {
-        (true, true) => Err(IngestError::Ambiguous { dir: dir.to_path_buf(), stem: kind.stem() }),
-        (true, false) => Ok(Some(plain)),
-        (false, true) => Ok(Some(gz)),
-        (false, false) => Ok(None),
+    let found: Vec<PathBuf> = ["csv", "csv.gz", "parquet"]
+        .iter()
+        .map(|ext| dir.join(format!("{}.{ext}", kind.stem())))
+        .filter(|p| p.is_file())
+        .collect();
+    match found.as_slice() {
+        [] => Ok(None),
+        [one] => Ok(Some(one.clone())),
+        many => {
+            let names: Vec<String> =
+                many.iter().filter_map(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned()).collect();
+            Err(IngestError::Ambiguous { dir: dir.to_path_buf(), stem: kind.stem(), found: names.join(" and ") })
+        }
     }
 }
 
@@ -508,6 +517,44 @@ fn is_gzip(path: &Path) -> bool {
     path.extension().is_some_and(|e| e.eq_ignore_ascii_case("gz"))
 }
 
+fn is_parquet(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("parquet"))
+}
+
+/// Produces the file's chunks of records into `tx` and returns the SHA-256
+/// of its bytes. A CSV goes through the scanner; a Parquet file is first
+/// hashed (its footer-first layout needs random access, so the hash is a
+/// separate sequential read) and then rendered as records.
+fn produce(
+    path: &Path,
+    input: &InputFormat,
+    tx: &mpsc::SyncSender<Result<scan::RawChunk, IngestError>>,
+) -> Result<String, IngestError> {
+    let io_err = |source: io::Error| IngestError::Io { path: path.to_path_buf(), source };
+    if is_parquet(path) {
+        let file = File::open(path).map_err(io_err)?;
+        let mut hashing = HashingReader::new(file);
+        io::copy(&mut hashing, &mut io::sink()).map_err(io_err)?;
+        let sha = hashing.finish().map_err(io_err)?;
+        parquet::stream(path, input.delimiter, &mut |chunk| tx.send(Ok(chunk)).is_ok())?;
+        return Ok(sha);
+    }
+    let mut scanner = scan::Scanner::new(open(path)?, input.delimiter);
+    scanner.max_lines = input.max_record_lines;
+    loop {
+        match scanner.next_chunk() {
+            Ok(Some(chunk)) => {
+                if tx.send(Ok(chunk)).is_err() {
+                    break;
+                }
+            }
+            Ok(None) => break,
+            Err(source) => return Err(io_err(source)),
+        }
+    }
+    scanner.into_inner().finish().map_err(io_err)
+}
+
 /// One row's fate. Validation fills it in parallel; the in-order duplicate
 /// check may then turn an `Ok` into a rejection.
 struct RowOutcome<R> {
@@ -529,26 +576,13 @@ fn read_file<S: RowSpec, K: RecordSink>(
     deliver: Deliver<S, K>,
 ) -> Result<FileOutcome, IngestError> {
     let layout = Layout { delimiter: input.delimiter, columns: mapping(input, S::FILE).0 };
-    let reader = open(path)?;
-    let io_err = |source: io::Error| IngestError::Io { path: path.to_path_buf(), source };
     std::thread::scope(|scope| {
         let (tx, rx) = mpsc::sync_channel(2);
-        let scanning = scope.spawn(move || {
-            let mut scanner = scan::Scanner::new(reader, input.delimiter);
-            scanner.max_lines = input.max_record_lines;
-            loop {
-                let next = scanner.next_chunk();
-                let stop = !matches!(next, Ok(Some(_)));
-                if tx.send(next).is_err() || stop {
-                    break;
-                }
-            }
-            scanner.into_inner()
-        });
+        let producing = scope.spawn(move || produce(path, input, &tx));
         let mut file: Option<(FileState, FileReport)> = None;
         let mut quarantine = Vec::new();
-        while let Ok(next) = rx.recv() {
-            let Some(chunk) = next.map_err(io_err)? else { break };
+        while let Ok(chunk) = rx.recv() {
+            let chunk = chunk?;
             let mut records = &chunk.records[..];
             if file.is_none() {
                 let Some((first, rest)) = records.split_first() else { continue };
@@ -561,8 +595,10 @@ fn read_file<S: RowSpec, K: RecordSink>(
             settle::<S>(&mut batches, &chunk, state, report, &mut quarantine);
             deliver_all::<S, K>(&batches, sink, deliver);
         }
+        // The producer's own error (unreadable, not Parquet) comes first.
+        let sha256 = join(producing)?;
         let (_, mut report) = file.ok_or_else(|| IngestError::Empty { path: path.to_path_buf() })?;
-        report.sha256 = join(scanning).finish().map_err(io_err)?;
+        report.sha256 = sha256;
         Ok(FileOutcome { report, quarantine })
     })
 }

@@ -5,9 +5,11 @@
 //! - [`run`]: the monthly job (validate → model → score → rank → reports);
 //! - [`validate`]: the per-file account, quarantine files and the panel;
 //! - [`train`]: the models and their backtest, as a model file;
-//! - [`backtest`]: the rolling-origin backtest table.
+//! - [`backtest`]: the rolling-origin backtest table;
+//! - [`convert`]: a data folder's CSV files as Parquet.
 
 pub mod backtest;
+pub mod convert;
 pub mod report;
 pub mod run;
 pub mod train;
