@@ -97,3 +97,24 @@ fn broken_and_ambiguous_parquet_inputs_are_refused_naming_the_file() {
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(stderr.contains("injuries.csv and injuries.parquet are present; keep one injuries file"), "{stderr}");
 }
+
+/// A file compressed with a codec riskrank leaves out (zstd, Polars'
+/// default; the fixture is data-samples/departments.csv written by Polars)
+/// is refused with the fix.
+#[test]
+fn a_zstd_parquet_file_is_refused_with_the_fix() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    fs::create_dir(&data).unwrap();
+    fs::copy(common::root().join("tests/fixtures/departments-zstd.parquet"), data.join("departments.parquet")).unwrap();
+    fs::write(data.join("injuries.csv"), INJURIES).unwrap();
+    let run =
+        riskrank().args(["validate", "--data"]).arg(&data).arg("--out").arg(tmp.path().join("v")).output().unwrap();
+    assert_eq!(run.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("departments.parquet: not a readable Parquet file: it is compressed with zstd")
+            && stderr.contains("write it with snappy or LZ4"),
+        "{stderr}"
+    );
+}

@@ -91,7 +91,15 @@ impl Cells {
 }
 
 fn parquet_error(path: &Path, reason: impl std::fmt::Display) -> IngestError {
-    IngestError::Parquet { path: path.to_path_buf(), reason: reason.to_string() }
+    let mut reason = reason.to_string();
+    // The parquet crate names a codec left out of the build this way.
+    if let Some((_, codec)) = reason.split_once("Disabled feature at compile time: ") {
+        reason = format!(
+            "it is compressed with {codec}, which riskrank does not read: write it with snappy or LZ4 \
+             (e.g. Polars: write_parquet(..., compression=\"snappy\")), or run riskrank convert on the CSV"
+        );
+    }
+    IngestError::Parquet { path: path.to_path_buf(), reason }
 }
 
 /// How each column of the file is rendered; a nested or repeated column is an error.
