@@ -5,9 +5,9 @@
 //! `RISKRANK_SCALE_CLAIMS` sets the claims (default 1,500,000, with about
 //! twice as many injuries: the case the reliability issue measured,
 //! 3.0M injuries + 1.5M claims); the data is generated once into
-//! `target/bench-data/` (by `riskrank generate`). Each job has a peak-memory bound; the bench fails
-//! (exit 1) when a job goes over it, so the bound is checked, not only
-//! printed. Time is printed, never asserted: it depends on the machine.
+//! `target/bench-data/` (by `riskrank generate`) and converted to Parquet.
+//! Each job has a peak-memory bound; the bench fails (exit 1) when a job
+//! goes over it, so the bound is checked, not only printed. Time is printed, never asserted: it depends on the machine.
 //!
 //! `cargo bench --bench scale`
 

@@ -118,13 +118,22 @@ fn render_plan(path: &Path, reader: &SerializedFileReader<File>) -> Result<Vec<(
             format!("column {} is nested or repeated; riskrank reads flat tables", name.unwrap_or_default()),
         ));
     }
-    Ok(schema.columns().iter().map(|c| (c.name().to_string(), render_of(c), c.max_def_level())).collect())
+    let plan: Vec<_> =
+        schema.columns().iter().map(|c| (c.name().to_string(), render_of(c), c.max_def_level())).collect();
+    // A hostile scale would pad every cell with that many zeros.
+    if let Some((name, ..)) = plan.iter().find(|(_, r, _)| matches!(r, Render::Decimal(s) if *s > MAX_SCALE)) {
+        return Err(parquet_error(path, format!("column {name} is a decimal with a scale above {MAX_SCALE}")));
+    }
+    Ok(plan)
 }
+
+/// The largest decimal scale read (Parquet's decimals hold at most 38 digits).
+const MAX_SCALE: u32 = 38;
 
 fn render_of(column: &ColumnDescriptor) -> Render {
     match column.logical_type_ref() {
         Some(LogicalType::Date) => Render::Date,
-        Some(LogicalType::Decimal { scale, .. }) => Render::Decimal(u32::try_from(*scale).unwrap_or(0)),
+        Some(LogicalType::Decimal { scale, .. }) => Render::Decimal(u32::try_from(*scale).unwrap_or(u32::MAX)),
         Some(LogicalType::Timestamp { unit, .. }) => Render::Timestamp(match unit {
             TimeUnit::MILLIS => 1_000,
             TimeUnit::MICROS => 1_000_000,
@@ -155,7 +164,7 @@ fn push_decimal(unscaled: i128, scale: u32, out: &mut String) {
         let _ = write!(out, "{unscaled}");
         return;
     }
-    let factor = 10i128.pow(scale.min(38));
+    let factor = 10i128.pow(scale.min(MAX_SCALE));
     let sign = if unscaled < 0 { "-" } else { "" };
     let (whole, fraction) =
         (unscaled.unsigned_abs() / factor.unsigned_abs(), unscaled.unsigned_abs() % factor.unsigned_abs());
@@ -744,6 +753,16 @@ mod tests {
         writer.close().unwrap();
         let err = stream(&path, b',', &mut |_| true).unwrap_err().to_string();
         assert!(err.contains("column codes is nested or repeated"), "{err}");
+        // A BYTE_ARRAY decimal may declare any precision and scale.
+        let wide = dir.path().join("wide.parquet");
+        let schema =
+            parquet::schema::parser::parse_message_type("message m { OPTIONAL BYTE_ARRAY x (DECIMAL(1000,999)); }")
+                .unwrap();
+        let props = Arc::new(WriterProperties::builder().build());
+        let writer = SerializedFileWriter::new(File::create(&wide).unwrap(), Arc::new(schema), props).unwrap();
+        writer.close().unwrap();
+        let err = stream(&wide, b',', &mut |_| true).unwrap_err().to_string();
+        assert!(err.contains("column x is a decimal with a scale above 38"), "{err}");
         let broken = dir.path().join("broken.parquet");
         std::fs::write(&broken, b"PAR1 not really").unwrap();
         let err = stream(&broken, b',', &mut |_| true).unwrap_err().to_string();
