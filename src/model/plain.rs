@@ -11,7 +11,7 @@
 use ndarray::Array1;
 
 use super::glm::{Family, Glm, GlmError, GlmParams};
-use super::structural::{cells, design};
+use super::structural::cells;
 use crate::panel::Panel;
 use crate::schema::Month;
 
@@ -35,14 +35,14 @@ impl PlainGlm {
         if cells.iter().all(|c| c.y == 0.0) {
             return Ok(None);
         }
-        let x = design(&cells, n.saturating_sub(1) + 12, |c| design_row(n, origin, c.department, c.month));
+        let rows: Vec<_> = cells.iter().map(|c| design_row(n, origin, c.department, c.month)).collect();
         let y: Array1<f64> = cells.iter().map(|c| c.y).collect();
         let offset: Array1<f64> = cells.iter().map(|c| c.offset).collect();
         let glm = GlmParams::new(Family::Poisson)
             .ridge(NEGLIGIBLE_RIDGE)
             .max_iter(200)
             .check()?
-            .fit_offset(x.view(), y.view(), Some(offset.view()), None)?
+            .fit_offset_sparse(&rows, n.saturating_sub(1) + 12, y.view(), Some(offset.view()), None)?
             .ensure_converged()?;
         Ok(Some(PlainGlm { origin, departments: n, glm }))
     }

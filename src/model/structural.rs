@@ -104,7 +104,7 @@ impl Structural {
     }
 
     fn fit_cells(&self, n: usize, cells: &[Cell]) -> Result<Glm, GlmError> {
-        let x = design(cells, self.width(n), |c| self.row(n, c.department, c.month));
+        let rows: Vec<_> = cells.iter().map(|c| self.row(n, c.department, c.month)).collect();
         let y: Array1<f64> = cells.iter().map(|c| c.y).collect();
         let offset: Array1<f64> = cells.iter().map(|c| c.offset).collect();
         let weight: Array1<f64> =
@@ -112,7 +112,7 @@ impl Structural {
         GlmParams::new(Family::Poisson)
             .ridge(RIDGE)
             .check()?
-            .fit_offset(x.view(), y.view(), Some(offset.view()), Some(weight.view()))?
+            .fit_offset_sparse(&rows, self.width(n), y.view(), Some(offset.view()), Some(weight.view()))?
             .ensure_converged()
     }
 
@@ -233,17 +233,6 @@ pub(super) fn cells(panel: &Panel, origin: Month) -> Vec<Cell> {
         }
     }
     out
-}
-
-/// The dense design matrix of `cells`, from each one's non-zero entries.
-pub(super) fn design(cells: &[Cell], width: usize, row: impl Fn(&Cell) -> Vec<(usize, f64)>) -> Array2<f64> {
-    let mut x = Array2::zeros((cells.len(), width));
-    for (i, c) in cells.iter().enumerate() {
-        for (j, v) in row(c) {
-            x[[i, j]] = v;
-        }
-    }
-    x
 }
 
 /// Score statistics of a level shift starting at each row `i` (rows in time

@@ -39,7 +39,7 @@ pub fn report(opts: &ReportOptions, stage: &(dyn Fn(&str) + Sync)) -> Result<Run
     let recorded = manifest::read(&dir.join(manifest::FILE))?;
     let run_opts = agree(opts, &recorded)?;
     stage("validating");
-    let RunData { loaded, panel, cases, verdict, .. } = run::read_for_run(&run_opts, false)?;
+    let RunData { loaded, panel, cases, verdict, .. } = run::read_for_run(&run_opts, true, false)?;
     unchanged(&recorded, &loaded.files)?;
     if panel.end.to_string() != recorded.parameters.month {
         return Err(corrupt(&recorded, "its month is not the data's"));

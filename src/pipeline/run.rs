@@ -95,7 +95,9 @@ pub struct RunOutcome {
     pub model_note: String,
 }
 
-pub(super) type Sinks = (PanelBuilder, (CaseCollector, Option<TriageCollector>));
+/// The panel, the case lists (only when reports are made) and the triage
+/// claims (only when a model may have to be trained).
+pub(super) type Sinks = (PanelBuilder, (Option<CaseCollector>, Option<TriageCollector>));
 
 /// A data folder read for a run, with the gate's verdict.
 pub(super) struct RunData {
@@ -108,14 +110,16 @@ pub(super) struct RunData {
     pub as_of_note: Option<String>,
 }
 
-/// Reads the folder once and puts it through the data gate.
-pub(super) fn read_for_run(opts: &RunOptions, collect_triage: bool) -> Result<RunData, PipelineError> {
+/// Reads the folder once and puts it through the data gate; the case
+/// lists are kept only for reports (`rank` spares a tenth of its time).
+pub(super) fn read_for_run(opts: &RunOptions, reports: bool, collect_triage: bool) -> Result<RunData, PipelineError> {
     let triage = collect_triage.then(TriageCollector::new);
-    let sinks: Sinks = (PanelBuilder::default(), (CaseCollector::new(), triage));
+    let cases = reports.then(CaseCollector::new);
+    let sinks: Sinks = (PanelBuilder::default(), (cases, triage));
     let Read { mut loaded, panel, as_of_note } = super::read(&opts.data, &opts.load_options(), sinks)?;
     let verdict = super::gate(&loaded, &opts.config.gate, opts.force)?;
     let (cases, triage) = std::mem::take(&mut loaded.sink.1);
-    let cases = cases.within(panel.end.plus(-11).first_day(), panel.end.last_day());
+    let cases = cases.unwrap_or_default().within(panel.end.plus(-11).first_day(), panel.end.last_day());
     Ok(RunData { loaded, panel, cases, triage, verdict, as_of_note })
 }
 
@@ -131,7 +135,7 @@ pub fn run(opts: &RunOptions, stage: &(dyn Fn(&str) + Sync)) -> Result<RunOutcom
     stage("validating");
     let candidate = candidate_model(opts)?;
     let RunData { loaded, panel, cases, triage, verdict, as_of_note } =
-        read_for_run(opts, candidate.may_train(&opts.data))?;
+        read_for_run(opts, opts.mode == Mode::Full, candidate.may_train(&opts.data))?;
     let _lock = export::lock(&opts.out)?;
     timings.insert("validate", clock.elapsed().as_secs_f64());
 

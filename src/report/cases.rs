@@ -3,10 +3,13 @@
 //! seen, so memory stays bounded however long the log) with what a
 //! department may see of them, and the incurred of their linked claims.
 //! It never reads `employee_id` or `description`: the records it sees have
-//! no such fields.
+//! no such fields. Claims are keyed by a 64-bit hash of the case id, not a
+//! copy of it (a false match needs a collision among the window's cases,
+//! about 1 in 10^8 for a million of them).
 
 use jiff::civil::Date;
 use rustc_hash::FxHashMap;
+use xxhash_rust::xxh3::xxh3_64;
 
 use crate::ingest::RecordSink;
 use crate::schema::{self, Cents, ClaimRecord, InjuryRecord, OshaClass};
@@ -33,8 +36,8 @@ pub struct KeptCase {
 pub struct CaseCollector {
     latest: Option<Date>,
     pub cases: Vec<KeptCase>,
-    /// Incurred per case id, with the injury date of the claim.
-    pub incurred_by_case: FxHashMap<String, (Date, Cents)>,
+    /// Incurred per case id (its xxh3 hash), with the injury date of the claim.
+    incurred_by_case: FxHashMap<u64, (Date, Cents)>,
     pruned_at: usize,
 }
 
@@ -74,7 +77,7 @@ impl CaseCollector {
 
     /// Incurred of the claims linked to a case.
     pub fn incurred(&self, case_id: &str) -> Option<Cents> {
-        self.incurred_by_case.get(case_id).map(|(_, c)| *c)
+        self.incurred_by_case.get(&xxh3_64(case_id.as_bytes())).map(|(_, c)| *c)
     }
 }
 
@@ -88,6 +91,7 @@ impl RecordSink for CaseCollector {
             self.see(d);
         }
         self.cases.extend(other.cases);
+        self.incurred_by_case.reserve(other.incurred_by_case.len());
         for (k, (d, v)) in other.incurred_by_case {
             let e = self.incurred_by_case.entry(k).or_insert((d, Cents(0)));
             e.1 += v;
@@ -117,7 +121,7 @@ impl RecordSink for CaseCollector {
         if let Some(case) = &r.case_id
             && self.keep(r.injury_date)
         {
-            let e = self.incurred_by_case.entry(case.to_string()).or_insert((r.injury_date, Cents(0)));
+            let e = self.incurred_by_case.entry(xxh3_64(case.as_bytes())).or_insert((r.injury_date, Cents(0)));
             e.1 += r.incurred();
         }
     }

@@ -6,8 +6,9 @@ use linfa::dataset::{AsSingleTargets, DatasetBase};
 use linfa::traits::Fit;
 use linfa_linalg::cholesky::CholeskyInplace;
 use linfa_linalg::triangular::{SolveTriangularInplace, UPLO};
-use ndarray::{Array1, Array2, ArrayBase, ArrayView1, ArrayView2, Data, Ix2, Zip};
+use ndarray::{Array1, ArrayBase, ArrayView1, ArrayView2, Data, Ix2};
 
+use super::design::{self, Design, Transform};
 use super::family::clamp_eta;
 use super::{Family, Glm, GlmError, GlmValidParams};
 
@@ -36,22 +37,16 @@ fn check_finite(name: &str, v: ArrayView1<f64>) -> Result<(), GlmError> {
 /// Data for one fit. `design` is the intercept column followed by the centred and scaled
 /// columns of `x`; `penalty[j]` is the ridge weight on internal coefficient `j` (0 for the
 /// intercept, `ridge / scale_j²` for slope `j`, which is `ridge·βⱼ²` on the original scale).
-struct Problem<'a> {
+struct Problem<'a, D: Design> {
     family: Family,
     penalty: Array1<f64>,
-    design: Array2<f64>,
+    design: D,
     y: ArrayView1<'a, f64>,
     offset: Array1<f64>,
     weights: Array1<f64>,
 }
 
-/// Column centring and scaling of the internal design.
-struct Transform {
-    center: Vec<f64>,
-    scale: Vec<f64>,
-}
-
-impl Problem<'_> {
+impl<D: Design> Problem<'_, D> {
     /// Weighted deviance for linear predictors without offset `lin = Xβ`.
     fn deviance(&self, lin: &Array1<f64>) -> f64 {
         let mut dev = 0.0;
@@ -71,40 +66,30 @@ impl Problem<'_> {
         (dev + pen, dev)
     }
 
-    /// Solves the IRLS normal equations at `lin = Xβ`; `scaled` is an `n × q` work buffer.
-    /// With `check_collinear`, also rejects pivots showing a column that is (nearly) a
-    /// linear combination of the preceding ones.
-    fn irls_solve(
-        &self,
-        lin: &Array1<f64>,
-        scaled: &mut Array2<f64>,
-        check_collinear: bool,
-    ) -> Result<Array1<f64>, GlmError> {
+    /// Solves the IRLS normal equations at `lin = Xβ`. With `check_collinear`, also rejects
+    /// pivots showing a column that is (nearly) a linear combination of the preceding ones.
+    fn irls_solve(&self, lin: &Array1<f64>, check_collinear: bool) -> Result<Array1<f64>, GlmError> {
         let (a, b) = (1.0 - self.family.power(), 2.0 - self.family.power());
         let n = lin.len();
-        let mut sqrt_w = Array1::<f64>::zeros(n);
+        let mut big_w = Array1::<f64>::zeros(n);
         let mut wz = Array1::<f64>::zeros(n);
         for i in 0..n {
             let w = self.weights[i];
             if w > 0.0 {
                 let eta = clamp_eta(lin[i] + self.offset[i]);
                 let mu = eta.exp();
-                let big_w = w * (b * eta).exp(); // w·μ^(2−p)
-                sqrt_w[i] = big_w.sqrt();
+                big_w[i] = w * (b * eta).exp(); // w·μ^(2−p)
                 // W·z = W·(η − offset) + w·(y − μ)·μ^(1−p), without dividing by μ
-                wz[i] = big_w * lin[i] + w * (self.y[i] - mu) * (a * eta).exp();
+                wz[i] = big_w[i] * lin[i] + w * (self.y[i] - mu) * (a * eta).exp();
             }
         }
-        Zip::from(scaled.rows_mut()).and(self.design.rows()).and(&sqrt_w).for_each(|mut s, d, &sw| {
-            Zip::from(&mut s).and(&d).for_each(|s, &d| *s = d * sw);
-        });
-        let mut xtwx = scaled.t().dot(&*scaled);
+        let (mut xtwx, rhs) = self.design.normal(&big_w, &wz);
         let q = xtwx.nrows();
         for j in 0..q {
             xtwx[[j, j]] += self.penalty[j];
         }
         let diag: Vec<f64> = (0..q).map(|j| xtwx[[j, j]]).collect();
-        let mut rhs = self.design.t().dot(&wz).insert_axis(ndarray::Axis(1));
+        let mut rhs = rhs.insert_axis(ndarray::Axis(1));
 
         xtwx.cholesky_inplace().map_err(|e| {
             GlmError::Singular(format!("Cholesky of XᵀWX failed ({e}); constant, empty or collinear columns?"))
@@ -139,7 +124,7 @@ enum Start {
     Intercept(f64),
 }
 
-impl Problem<'_> {
+impl<D: Design> Problem<'_, D> {
     /// The starting intercept (slopes 0).
     fn start(&self) -> Result<Start, GlmError> {
         let sum_w: f64 = self.weights.sum();
@@ -167,31 +152,6 @@ impl Problem<'_> {
     }
 }
 
-/// The internal design of `x`: the intercept column, then each column centred and scaled to
-/// unit standard deviation (constant columns are only centred), which keeps `XᵀWX` well
-/// conditioned; with the ridge weight of each internal coefficient and the transform that
-/// `GlmValidParams::model` undoes exactly.
-fn standardised_design(x: ArrayView2<f64>, ridge: f64) -> (Array2<f64>, Array1<f64>, Transform) {
-    let (n, k) = x.dim();
-    let mut design = Array2::<f64>::ones((n, k + 1));
-    let mut center = vec![0.0; k];
-    let mut scale = vec![1.0; k];
-    let mut penalty = Array1::<f64>::zeros(k + 1);
-    for j in 0..k {
-        let col = x.column(j);
-        let mean = col.sum() / n as f64;
-        let sd = (col.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n as f64).sqrt();
-        center[j] = mean;
-        if sd > 0.0 && sd.is_finite() {
-            scale[j] = sd;
-        }
-        let (m, sc) = (center[j], scale[j]);
-        design.column_mut(j + 1).zip_mut_with(&col, |d, &v| *d = (v - m) / sc);
-        penalty[j + 1] = ridge / (sc * sc);
-    }
-    (design, penalty, Transform { center, scale })
-}
-
 impl GlmValidParams {
     /// Fits the GLM to `x` (n × k, without an intercept column: one is always added),
     /// targets `y`, an optional offset on the linear-predictor scale (e.g. `ln(hours)`),
@@ -205,8 +165,8 @@ impl GlmValidParams {
         weights: Option<ArrayView1<f64>>,
     ) -> Result<Glm, GlmError> {
         self.check_inputs(x, y, offset, weights)?;
-        let (n, k) = x.dim();
-        let (design, penalty, transform) = standardised_design(x, self.ridge());
+        let n = x.nrows();
+        let (design, penalty, transform) = design::dense(x, self.ridge());
         let problem = Problem {
             family: self.family(),
             penalty,
@@ -215,16 +175,48 @@ impl GlmValidParams {
             offset: offset.map_or_else(|| Array1::zeros(n), |o| o.to_owned()),
             weights: weights.map_or_else(|| Array1::ones(n), |w| w.to_owned()),
         };
-        let mut beta = Array1::<f64>::zeros(k + 1);
+        self.fit_problem(&problem, &transform)
+    }
+
+    /// [`Self::fit_offset`] with `x` given as sparse rows: row `i`'s `(column, value)`
+    /// entries, `k` columns in all (no column twice in a row). The fit is the dense one's
+    /// to rounding, at the cost of the non-zeros: for designs of indicators (a level per
+    /// department) it is what keeps a fit on thousands of rows and hundreds of columns fast.
+    pub fn fit_offset_sparse(
+        &self,
+        rows: &[Vec<(usize, f64)>],
+        k: usize,
+        y: ArrayView1<f64>,
+        offset: Option<ArrayView1<f64>>,
+        weights: Option<ArrayView1<f64>>,
+    ) -> Result<Glm, GlmError> {
+        check_sparse(rows, k)?;
+        let n = rows.len();
+        self.check_vectors(n, y, offset, weights)?;
+        let (design, penalty, transform) = design::sparse(rows, k, self.ridge());
+        let problem = Problem {
+            family: self.family(),
+            penalty,
+            design,
+            y,
+            offset: offset.map_or_else(|| Array1::zeros(n), |o| o.to_owned()),
+            weights: weights.map_or_else(|| Array1::ones(n), |w| w.to_owned()),
+        };
+        self.fit_problem(&problem, &transform)
+    }
+
+    /// The fit from the starting intercept.
+    fn fit_problem<D: Design>(&self, problem: &Problem<'_, D>, transform: &Transform) -> Result<Glm, GlmError> {
+        let mut beta = Array1::<f64>::zeros(problem.design.width());
         match problem.start()? {
             Start::ZeroTargets(intercept) => {
                 beta[0] = intercept;
                 let lin = problem.design.dot(&beta);
-                Ok(self.model(&transform, &beta, 0, true, problem.deviance(&lin)))
+                Ok(self.model(transform, &beta, 0, true, problem.deviance(&lin)))
             }
             Start::Intercept(intercept) => {
                 beta[0] = intercept;
-                self.iterate(&problem, &transform, beta)
+                self.iterate(problem, transform, beta)
             }
         }
     }
@@ -238,7 +230,21 @@ impl GlmValidParams {
         offset: Option<ArrayView1<f64>>,
         weights: Option<ArrayView1<f64>>,
     ) -> Result<(), GlmError> {
-        let n = x.nrows();
+        if let Some(((i, j), v)) = x.indexed_iter().find(|(_, v)| !v.is_finite()) {
+            return Err(GlmError::NonFinite(format!("x[{i}, {j}] = {v}")));
+        }
+        self.check_vectors(x.nrows(), y, offset, weights)
+    }
+
+    /// Rejects `y`, offset and weights of the wrong length, not finite, or outside the
+    /// family's domain, and designs without rows.
+    fn check_vectors(
+        &self,
+        n: usize,
+        y: ArrayView1<f64>,
+        offset: Option<ArrayView1<f64>>,
+        weights: Option<ArrayView1<f64>>,
+    ) -> Result<(), GlmError> {
         if n == 0 {
             return Err(GlmError::Shape("no rows".into()));
         }
@@ -251,9 +257,6 @@ impl GlmValidParams {
             {
                 return Err(GlmError::Shape(format!("{name} has {len} rows, x has {n}")));
             }
-        }
-        if let Some(((i, j), v)) = x.indexed_iter().find(|(_, v)| !v.is_finite()) {
-            return Err(GlmError::NonFinite(format!("x[{i}, {j}] = {v}")));
         }
         check_finite("y", y)?;
         if let Some(o) = offset {
@@ -276,14 +279,18 @@ impl GlmValidParams {
     /// The IRLS iterations from the starting coefficients `beta`, each step halved until the
     /// penalized deviance does not rise, until the convergence rule is met or `max_iter`
     /// runs out.
-    fn iterate(&self, problem: &Problem<'_>, transform: &Transform, mut beta: Array1<f64>) -> Result<Glm, GlmError> {
+    fn iterate<D: Design>(
+        &self,
+        problem: &Problem<'_, D>,
+        transform: &Transform,
+        mut beta: Array1<f64>,
+    ) -> Result<Glm, GlmError> {
         let (tol, max_iter) = (self.tol(), self.max_iter());
         let mut lin = problem.design.dot(&beta);
         let (mut obj, mut dev) = problem.objective(&beta, &lin);
-        let mut scaled = Array2::<f64>::zeros(problem.design.dim());
         let mut stalled_iters = 0;
         for iter in 1..=max_iter {
-            let target = problem.irls_solve(&lin, &mut scaled, iter == 1)?;
+            let target = problem.irls_solve(&lin, iter == 1)?;
             let mut step = &target - &beta;
             let mut halvings = 0;
             loop {
@@ -337,4 +344,22 @@ impl<D: Data<Elem = f64>, T: AsSingleTargets<Elem = f64>> Fit<ArrayBase<D, Ix2>,
         let weights: Option<Array1<f64>> = dataset.weights().map(|w| w.iter().map(|&v| f64::from(v)).collect());
         self.fit_offset(dataset.records.view(), y, None, weights.as_ref().map(|w| w.view()))
     }
+}
+
+/// Rejects sparse rows with a column out of range, twice in a row, or a value not finite.
+fn check_sparse(rows: &[Vec<(usize, f64)>], k: usize) -> Result<(), GlmError> {
+    for (i, row) in rows.iter().enumerate() {
+        for (at, &(j, v)) in row.iter().enumerate() {
+            if j >= k {
+                return Err(GlmError::Shape(format!("row {i} has column {j}, the design has {k}")));
+            }
+            if row[..at].iter().any(|&(other, _)| other == j) {
+                return Err(GlmError::Shape(format!("row {i} has column {j} twice")));
+            }
+            if !v.is_finite() {
+                return Err(GlmError::NonFinite(format!("x[{i}, {j}] = {v}")));
+            }
+        }
+    }
+    Ok(())
 }

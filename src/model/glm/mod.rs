@@ -112,6 +112,7 @@
 //! [`GlmValidParams`]) in `params`, and the fit itself ([`GlmValidParams::fit_offset`] and
 //! linfa's `Fit`) in `irls`; this module holds the fitted [`Glm`] and [`GlmError`].
 
+mod design;
 mod family;
 mod irls;
 mod params;

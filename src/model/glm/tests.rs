@@ -206,7 +206,7 @@ fn all_zero_target_gives_a_tiny_finite_mean() {
     let (x, _, offset) = simulate_poisson(500, 9);
     let y = Array1::zeros(500);
     for family in [Family::Poisson, Family::Tweedie { power: 1.5 }] {
-        for ridge in [0.0, 1.0] {
+        for ridge in [0.0f64, 1.0] {
             let m = GlmParams::new(family)
                 .ridge(ridge)
                 .check()
@@ -441,4 +441,61 @@ fn timing_50k_by_40() {
         println!("{family:?}: {n}×{k} fit in {dt:?}, {} iterations, converged {}", m.iterations, m.converged);
         assert!(m.converged);
     }
+}
+
+/// Sparse rows of a department-style design: a level per group (indicator),
+/// a trend, and a sine, with a constant column and a column that is often absent.
+fn sparse_rows(n: usize, groups: usize, rng: &mut ChaCha8Rng) -> Vec<Vec<(usize, f64)>> {
+    (0..n)
+        .map(|i| {
+            let g = i % groups;
+            let t = (i / groups) as f64 / 12.0 - 5.0;
+            let mut row = vec![(g, 1.0), (groups, t), (groups + 1, (t * 6.3).sin()), (groups + 2, 1.0)];
+            if rng.gen_bool(0.2) {
+                row.push((groups + 3, rng.gen_range(0.5..2.0)));
+            }
+            row
+        })
+        .collect()
+}
+
+#[test]
+fn sparse_rows_fit_the_dense_design_to_rounding() {
+    let mut rng = ChaCha8Rng::seed_from_u64(5);
+    let (n, groups) = (2400, 20);
+    let rows = sparse_rows(n, groups, &mut rng);
+    let k = groups + 4;
+    let x = super::design::densify(&rows, k);
+    let level: Vec<f64> = (0..groups).map(|_| rng.gen_range(-0.5..0.5)).collect();
+    let offset: Array1<f64> = (0..n).map(|_| rng.gen_range(1.0..3.0)).collect();
+    let weight: Array1<f64> = (0..n).map(|i| 0.5f64.powf((n - i) as f64 / 1000.0)).collect();
+    let y: Array1<f64> = (0..n)
+        .map(|i| {
+            let mu = (-1.0 + level[i % groups] + 0.05 * x[[i, groups]] + 0.2 * x[[i, groups + 1]] + offset[i]).exp();
+            Poisson::new(mu).unwrap().sample(&mut rng)
+        })
+        .collect();
+    for ridge in [0.0f64, 1.0] {
+        // The ones column duplicates the intercept: only a ridge makes it estimable.
+        let p = GlmParams::new(Family::Poisson).ridge(ridge.max(1e-6)).check().unwrap();
+        let dense = p.fit_offset(x.view(), y.view(), Some(offset.view()), Some(weight.view())).unwrap();
+        let sparse = p.fit_offset_sparse(&rows, k, y.view(), Some(offset.view()), Some(weight.view())).unwrap();
+        assert!(dense.converged && sparse.converged);
+        let mu_d = dense.predict_mean(x.view(), Some(offset.view()));
+        let mu_s = sparse.predict_mean(x.view(), Some(offset.view()));
+        let worst = mu_d.iter().zip(&mu_s).map(|(a, b)| ((a - b) / a).abs()).fold(0.0, f64::max);
+        assert!(worst < 1e-8, "ridge {ridge}: fitted means differ by {worst:e}");
+        assert!((dense.deviance - sparse.deviance).abs() < 1e-7 * dense.deviance);
+    }
+}
+
+#[test]
+fn bad_sparse_rows_are_errors() {
+    let p = params(Family::Poisson);
+    let y = array![1.0, 2.0];
+    let fit = |rows: &[Vec<(usize, f64)>]| p.fit_offset_sparse(rows, 2, y.view(), None, None).unwrap_err().to_string();
+    assert!(fit(&[vec![(0, 1.0)], vec![(2, 1.0)]]).contains("column 2, the design has 2"));
+    assert!(fit(&[vec![(0, 1.0), (0, 2.0)], vec![]]).contains("column 0 twice"));
+    assert!(fit(&[vec![(1, f64::NAN)], vec![]]).contains("NaN"));
+    assert!(p.fit_offset_sparse(&[vec![(0, 1.0)]], 2, y.view(), None, None).is_err(), "y of the wrong length");
 }

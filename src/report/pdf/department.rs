@@ -13,7 +13,7 @@ use crate::report::charts;
 use crate::report::data::{CaseLine, DepartmentReport, MixShare, ReportData};
 
 /// How many cases a department PDF lists (its CSV has all of them).
-pub const MAX_LISTED_CASES: usize = 300;
+pub const MAX_LISTED_CASES: usize = 50;
 
 /// The department document's charts, as `(virtual file name, SVG)`.
 pub(super) fn department_charts(dept: &DepartmentReport) -> Result<Vec<(String, String)>, PdfError> {
