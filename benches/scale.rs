@@ -118,7 +118,7 @@ fn jobs(data: &Path, parquet: &Path, out: &Path) -> Vec<Job> {
     vec![
         riskrank("validate (read + validate + aggregate)", &["validate", "--data", &d, "--out", &o], 400.0),
         riskrank("validate, the Parquet copy", &["validate", "--data", &p, "--out", &o], 400.0),
-        riskrank("train --no-backtest", &["train", "--no-backtest", "--data", &d, "--out", &model], 1024.0),
+        riskrank("train --no-backtest", &["train", "--no-backtest", "--force", "--data", &d, "--out", &model], 1024.0),
         riskrank(
             "first rank (no model fits: it trains)",
             &["rank", "--data", &d, "--config", &no_default, "--out", &format!("{o}/first")],

@@ -56,9 +56,10 @@ impl CaseCollector {
         }
     }
 
-    /// Drops what fell out of the window, when the list has doubled.
+    /// Drops what fell out of the window, when the list has grown by a
+    /// quarter (doubling let a 10M-injury run hold twice its window).
     fn prune(&mut self) {
-        if self.cases.len() < 2 * self.pruned_at.max(1024) {
+        if self.cases.len() < self.pruned_at.max(1024) / 4 * 5 {
             return;
         }
         let Some(latest) = self.latest else { return };
