@@ -129,7 +129,7 @@ fn jobs(data: &Path, parquet: &Path, out: &Path) -> Vec<Job> {
         riskrank(
             "run with every PDF (saved model)",
             &["run", "--data", &d, "--model", &model, "--out", &format!("{o}/run")],
-            1024.0,
+            600.0,
         ),
         Job {
             name: "pandas + statsmodels, read to ranking.csv",
