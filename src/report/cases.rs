@@ -4,8 +4,8 @@
 //! department may see of them, and the incurred of their linked claims.
 //! It never reads `employee_id` or `description`: the records it sees have
 //! no such fields. Claims are keyed by a 64-bit hash of the case id, not a
-//! copy of it (a false match needs a collision among the window's cases,
-//! about 1 in 10^8 for a million of them).
+//! copy of it (a false match needs a collision among the window's cases:
+//! odds of about 3 in 10^8 for a million of them).
 
 use jiff::civil::Date;
 use rustc_hash::FxHashMap;
