@@ -10,7 +10,6 @@
 use ndarray::{Array1, Array2, ArrayView2, Zip};
 
 /// Column centring and scaling of the internal design.
-#[derive(Clone)]
 pub(super) struct Transform {
     pub center: Vec<f64>,
     pub scale: Vec<f64>,
@@ -18,6 +17,8 @@ pub(super) struct Transform {
 
 /// What IRLS needs of a design.
 pub(super) trait Design {
+    /// The centring and scaling, to undo on the coefficients.
+    fn transform(&self) -> &Transform;
     /// Columns, the intercept included.
     fn width(&self) -> usize;
     /// The linear predictor `Dγ` (no offset).
@@ -27,30 +28,37 @@ pub(super) trait Design {
 }
 
 /// The intercept and the standardised columns, stored dense.
-pub(super) struct DenseDesign(pub Array2<f64>);
+pub(super) struct DenseDesign {
+    x: Array2<f64>,
+    t: Transform,
+}
 
 impl Design for DenseDesign {
+    fn transform(&self) -> &Transform {
+        &self.t
+    }
+
     fn width(&self) -> usize {
-        self.0.ncols()
+        self.x.ncols()
     }
 
     fn dot(&self, gamma: &Array1<f64>) -> Array1<f64> {
-        self.0.dot(gamma)
+        self.x.dot(gamma)
     }
 
     fn normal(&self, big_w: &Array1<f64>, wz: &Array1<f64>) -> (Array2<f64>, Array1<f64>) {
-        let mut scaled = self.0.clone();
+        let mut scaled = self.x.clone();
         Zip::from(scaled.rows_mut()).and(big_w).for_each(|mut s, &w| {
             let sw = w.sqrt();
             s.mapv_inplace(|d| d * sw);
         });
-        (scaled.t().dot(&scaled), self.0.t().dot(wz))
+        (scaled.t().dot(&scaled), self.x.t().dot(wz))
     }
 }
 
-/// The standardised dense design of `x`, each column's ridge weight
-/// (`ridge / sdⱼ²`, 0 for the intercept) and the transform.
-pub(super) fn dense(x: ArrayView2<f64>, ridge: f64) -> (DenseDesign, Array1<f64>, Transform) {
+/// The standardised dense design of `x` and each column's ridge weight
+/// (`ridge / sdⱼ²`, 0 for the intercept).
+pub(super) fn dense(x: ArrayView2<f64>, ridge: f64) -> (DenseDesign, Array1<f64>) {
     let (n, k) = x.dim();
     let mut design = Array2::<f64>::ones((n, k + 1));
     let mut center = vec![0.0; k];
@@ -68,7 +76,7 @@ pub(super) fn dense(x: ArrayView2<f64>, ridge: f64) -> (DenseDesign, Array1<f64>
     }
     let t = Transform { center, scale };
     let penalty = penalty(&t, ridge);
-    (DenseDesign(design), penalty, t)
+    (DenseDesign { x: design, t }, penalty)
 }
 
 fn penalty(t: &Transform, ridge: f64) -> Array1<f64> {
@@ -83,10 +91,10 @@ pub(super) struct SparseDesign<'a> {
 }
 
 /// The standardised sparse design of `rows` (`k` columns of `x`), with
-/// the penalty and transform as for [`dense`]. The standard deviation is
+/// the penalty as for [`dense`]. The standard deviation is
 /// `E[x²] − E[x]²`, which is exact enough for columns of indicators, sines
 /// and years (the dense path's two-pass form agrees to about 1e-14).
-pub(super) fn sparse(rows: &[Vec<(usize, f64)>], k: usize, ridge: f64) -> (SparseDesign<'_>, Array1<f64>, Transform) {
+pub(super) fn sparse(rows: &[Vec<(usize, f64)>], k: usize, ridge: f64) -> (SparseDesign<'_>, Array1<f64>) {
     let n = rows.len() as f64;
     let (mut sum, mut sum_sq) = (vec![0.0; k], vec![0.0; k]);
     for &(j, v) in rows.iter().flatten() {
@@ -103,10 +111,14 @@ pub(super) fn sparse(rows: &[Vec<(usize, f64)>], k: usize, ridge: f64) -> (Spars
         .collect();
     let t = Transform { center, scale };
     let penalty = penalty(&t, ridge);
-    (SparseDesign { rows, t: t.clone() }, penalty, t)
+    (SparseDesign { rows, t }, penalty)
 }
 
 impl Design for SparseDesign<'_> {
+    fn transform(&self) -> &Transform {
+        &self.t
+    }
+
     fn width(&self) -> usize {
         self.t.center.len() + 1
     }

@@ -165,17 +165,8 @@ impl GlmValidParams {
         weights: Option<ArrayView1<f64>>,
     ) -> Result<Glm, GlmError> {
         self.check_inputs(x, y, offset, weights)?;
-        let n = x.nrows();
-        let (design, penalty, transform) = design::dense(x, self.ridge());
-        let problem = Problem {
-            family: self.family(),
-            penalty,
-            design,
-            y,
-            offset: offset.map_or_else(|| Array1::zeros(n), |o| o.to_owned()),
-            weights: weights.map_or_else(|| Array1::ones(n), |w| w.to_owned()),
-        };
-        self.fit_problem(&problem, &transform)
+        let (design, penalty) = design::dense(x, self.ridge());
+        self.fit_design(design, penalty, y, offset, weights)
     }
 
     /// [`Self::fit_offset`] with `x` given as sparse rows: row `i`'s `(column, value)`
@@ -191,9 +182,21 @@ impl GlmValidParams {
         weights: Option<ArrayView1<f64>>,
     ) -> Result<Glm, GlmError> {
         check_sparse(rows, k)?;
-        let n = rows.len();
-        self.check_vectors(n, y, offset, weights)?;
-        let (design, penalty, transform) = design::sparse(rows, k, self.ridge());
+        self.check_vectors(rows.len(), y, offset, weights)?;
+        let (design, penalty) = design::sparse(rows, k, self.ridge());
+        self.fit_design(design, penalty, y, offset, weights)
+    }
+
+    /// The fit of checked inputs on either design, from the starting intercept.
+    fn fit_design<D: Design>(
+        &self,
+        design: D,
+        penalty: Array1<f64>,
+        y: ArrayView1<f64>,
+        offset: Option<ArrayView1<f64>>,
+        weights: Option<ArrayView1<f64>>,
+    ) -> Result<Glm, GlmError> {
+        let n = y.len();
         let problem = Problem {
             family: self.family(),
             penalty,
@@ -202,11 +205,8 @@ impl GlmValidParams {
             offset: offset.map_or_else(|| Array1::zeros(n), |o| o.to_owned()),
             weights: weights.map_or_else(|| Array1::ones(n), |w| w.to_owned()),
         };
-        self.fit_problem(&problem, &transform)
-    }
-
-    /// The fit from the starting intercept.
-    fn fit_problem<D: Design>(&self, problem: &Problem<'_, D>, transform: &Transform) -> Result<Glm, GlmError> {
+        let problem = &problem;
+        let transform = problem.design.transform();
         let mut beta = Array1::<f64>::zeros(problem.design.width());
         match problem.start()? {
             Start::ZeroTargets(intercept) => {
