@@ -252,6 +252,12 @@ fn record<'a>(id: &'a str, case: Option<&'a str>, dept: &'a str, job: Option<&'a
         body_part_code: None,
         job_class: job.map(Into::into),
         initial_incurred: Some(Cents(700)),
+        weekly_wage: Some(Cents(80_000)),
+        age_at_injury: Some(37),
+        hours_per_week: Some(38.5),
+        part_time: Some(false),
+        dependents: Some(2),
+        accident_hour: Some(14),
     }
 }
 
