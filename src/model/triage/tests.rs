@@ -47,6 +47,22 @@ fn auc_counts_pairs_and_ties_half() {
 }
 
 #[test]
+fn roc_points_step_down_to_the_allowed_false_positives() {
+    // Scores 0.9 (severe), 0.8 (other), 0.7 (severe), 0.6 (other), 0.5 ×2 (one each).
+    let p = [0.9, 0.8, 0.7, 0.6, 0.5, 0.5];
+    let y = [true, false, true, false, true, false];
+    let at = |f: f64| roc_at(&p, &y, &[f])[0].tpr;
+    assert_abs_diff_eq!(at(0.0), 1.0 / 3.0);
+    assert_abs_diff_eq!(at(0.34), 2.0 / 3.0);
+    assert_abs_diff_eq!(at(0.5), 2.0 / 3.0);
+    // The tie at 0.5 is flagged whole: it takes the false-positive rate to 1.
+    assert_abs_diff_eq!(at(0.99), 2.0 / 3.0);
+    assert_abs_diff_eq!(at(1.0), 1.0);
+    assert!(roc_at(&p, &[true; 6], &ROC_FPRS).is_empty());
+    assert_eq!(roc_at(&p, &y, &ROC_FPRS).len(), ROC_FPRS.len());
+}
+
+#[test]
 fn brier_is_the_mean_squared_error() {
     // (0.1² + 0.2² + 0.5²) / 3 = 0.3 / 3.
     assert_abs_diff_eq!(brier_score(&[0.9, 0.2, 0.5], &[true, false, true]).unwrap(), 0.1, epsilon = 1e-12);
