@@ -180,9 +180,12 @@ fn a_stray_opening_quote_takes_only_its_own_line() {
     assert_eq!((report.read, report.accepted), (4, 3));
 }
 
+/// Weekly wage in cents, age, hours a week, part time, dependents, accident hour.
+type FirstReport = (Option<i64>, Option<u8>, Option<f64>, Option<bool>, Option<u8>, Option<u8>);
+
 /// The first-report values of every accepted claim, in file order.
 #[derive(Default)]
-struct FirstReports(Vec<(Option<i64>, Option<u8>, Option<f64>, Option<bool>, Option<u8>, Option<u8>)>);
+struct FirstReports(Vec<FirstReport>);
 
 impl RecordSink for FirstReports {
     fn fork(&self) -> Self {
