@@ -456,6 +456,65 @@ pub fn parse_bool(s: &str) -> Result<bool, ScalarError> {
     }
 }
 
+/// A whole number within `range`; `what` names the range in the error.
+fn whole_in(s: &str, range: std::ops::RangeInclusive<u32>, what: &'static str) -> Result<u32, ScalarError> {
+    match parse_count(s) {
+        Ok(v) if range.contains(&v) => Ok(v),
+        Ok(_) | Err(ScalarError::OutOfRange(..)) => Err(ScalarError::OutOfRange(s.to_string(), what)),
+        Err(e) => Err(e),
+    }
+}
+
+/// Age at injury in whole years, 13–100 (13: the ILO's minimum age for
+/// light work).
+pub fn parse_age(s: &str) -> Result<u8, ScalarError> {
+    whole_in(s, 13..=100, "an age must be 13-100 years").map(|v| v as u8)
+}
+
+/// Dependents, a whole number 0–20 (claim systems write 99 or 999 for
+/// "unknown", which must not read as a large family).
+pub fn parse_dependents(s: &str) -> Result<u8, ScalarError> {
+    whole_in(s, 0..=20, "dependents must be 0-20").map(|v| v as u8)
+}
+
+/// Hours worked per week, a number 0–168 (the hours in a week).
+pub fn parse_weekly_hours(s: &str) -> Result<f64, ScalarError> {
+    let v = parse_number(s)?;
+    if (0.0..=168.0).contains(&v) {
+        Ok(v)
+    } else {
+        Err(ScalarError::OutOfRange(s.to_string(), "hours per week must be 0-168"))
+    }
+}
+
+/// The hour of the day, 0–23: a whole number, or a clock time `HH:MM`
+/// or `HH:MM:SS` (24-hour), of which the hour is kept.
+pub fn parse_hour(s: &str) -> Result<u8, ScalarError> {
+    let (hour, rest) = s.split_once(':').unwrap_or((s, ""));
+    let pair = |p: &str| p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit());
+    let clock = rest.is_empty() || (rest.split(':').count() <= 2 && rest.split(':').all(pair));
+    if !clock {
+        return Err(unparsable(s, "an hour (0-23) or a time of day (HH:MM)"));
+    }
+    let minutes_ok = rest.is_empty() || rest.split(':').all(|p| p.parse::<u32>().is_ok_and(|v| v < 60));
+    match whole_in(hour, 0..=23, "an hour must be 0-23") {
+        Ok(h) if minutes_ok => Ok(h as u8),
+        Ok(_) => Err(ScalarError::OutOfRange(s.to_string(), "minutes and seconds must be 0-59")),
+        Err(ScalarError::OutOfRange(..)) => Err(ScalarError::OutOfRange(s.to_string(), "an hour must be 0-23")),
+        Err(_) => Err(unparsable(s, "an hour (0-23) or a time of day (HH:MM)")),
+    }
+}
+
+/// Part time (`true`) or full time: `P` / `F`, `part_time` / `full_time`
+/// (any case, spaces, hyphens, underscores), or a boolean (true = part time).
+pub fn parse_part_time(s: &str) -> Result<bool, ScalarError> {
+    match fold_label(s).as_str() {
+        "p" | "part" | "parttime" => Ok(true),
+        "f" | "full" | "fulltime" => Ok(false),
+        _ => parse_bool(s).map_err(|_| unparsable(s, "part or full time (P/F, part_time/full_time, true/false)")),
+    }
+}
+
 /// One validated row of `injuries.csv`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InjuryRecord<'a> {
@@ -501,6 +560,16 @@ pub struct ClaimRecord<'a> {
     /// Extension column (not in the contract's table; optional): the
     /// insurer's first case estimate at report, for severe-claim triage.
     pub initial_incurred: Option<Cents>,
+    /// The optional first-report columns (contract §2): what the claim
+    /// form says of the worker and the accident. Features of the triage
+    /// model only; no report prints them.
+    pub weekly_wage: Option<Cents>,
+    pub age_at_injury: Option<u8>,
+    pub hours_per_week: Option<f64>,
+    pub part_time: Option<bool>,
+    pub dependents: Option<u8>,
+    /// Hour of the day of the accident, 0–23.
+    pub accident_hour: Option<u8>,
 }
 
 impl ClaimRecord<'_> {
@@ -603,5 +672,37 @@ mod tests {
         assert!(matches!(parse_count("3.5"), Err(ScalarError::Unparsable(..))));
         assert!(parse_number("nan").is_err());
         assert_eq!(parse_number("1.5e3"), Ok(1500.0));
+    }
+
+    #[test]
+    fn first_report_values_have_their_ranges() {
+        assert_eq!(parse_age("13"), Ok(13));
+        assert!(matches!(parse_age("12"), Err(ScalarError::OutOfRange(..))));
+        assert!(matches!(parse_age("101"), Err(ScalarError::OutOfRange(..))));
+        assert!(matches!(parse_age("-4"), Err(ScalarError::OutOfRange(..))));
+        assert!(matches!(parse_age("40.5"), Err(ScalarError::Unparsable(..))));
+        assert_eq!(parse_dependents("0"), Ok(0));
+        assert!(matches!(parse_dependents("99"), Err(ScalarError::OutOfRange(..))));
+        assert_eq!(parse_weekly_hours("37.5"), Ok(37.5));
+        assert_eq!(parse_weekly_hours("0"), Ok(0.0));
+        assert!(matches!(parse_weekly_hours("640"), Err(ScalarError::OutOfRange(..))));
+        assert!(matches!(parse_weekly_hours("-1"), Err(ScalarError::OutOfRange(..))));
+        assert!(matches!(parse_weekly_hours("forty"), Err(ScalarError::Unparsable(..))));
+        assert_eq!(parse_hour("0"), Ok(0));
+        assert_eq!(parse_hour("07"), Ok(7));
+        assert_eq!(parse_hour("23:59"), Ok(23));
+        assert_eq!(parse_hour("14:30:00"), Ok(14));
+        assert!(matches!(parse_hour("24"), Err(ScalarError::OutOfRange(..))));
+        assert!(matches!(parse_hour("24:00"), Err(ScalarError::OutOfRange(..))));
+        assert!(matches!(parse_hour("12:75"), Err(ScalarError::OutOfRange(..))));
+        assert!(matches!(parse_hour("2pm"), Err(ScalarError::Unparsable(..))));
+        assert!(matches!(parse_hour("12:3"), Err(ScalarError::Unparsable(..))));
+        assert!(matches!(parse_hour(":30"), Err(ScalarError::Unparsable(..))));
+        assert_eq!(parse_part_time("P"), Ok(true));
+        assert_eq!(parse_part_time("full-time"), Ok(false));
+        assert_eq!(parse_part_time("Part Time"), Ok(true));
+        assert_eq!(parse_part_time("true"), Ok(true));
+        assert_eq!(parse_part_time("0"), Ok(false));
+        assert!(matches!(parse_part_time("casual"), Err(ScalarError::Unparsable(..))));
     }
 }

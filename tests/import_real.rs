@@ -48,6 +48,10 @@ const CLAIM_COLUMNS: [&str; 17] = [
     "job_class",
 ];
 
+/// The optional first-report columns, after `initial_incurred`.
+const FIRST_REPORT_COLUMNS: [&str; 6] =
+    ["weekly_wage", "age_at_injury", "hours_per_week", "part_time", "dependents", "accident_hour"];
+
 struct Csv {
     headers: Vec<String>,
     rows: Vec<Vec<String>>,
@@ -141,7 +145,7 @@ fn assert_contract_files(dir: &Path, with_claims: bool) -> (Csv, Option<Csv>, Cs
     let claims = if with_claims {
         let claims = Csv::read(&dir.join("claims.csv"));
         let mut expected: Vec<&str> = CLAIM_COLUMNS.to_vec();
-        expected.push("initial_incurred");
+        expected.extend(["initial_incurred"].iter().chain(&FIRST_REPORT_COLUMNS));
         assert_eq!(claims.headers, expected);
         Some(claims)
     } else {
@@ -252,7 +256,10 @@ fn actuarial_loss_train() {
     let (dir, s) = run(Source::ActuarialLoss, &input);
     assert_eq!(s.rows_read, 54_000);
     assert!(s.skipped.is_empty(), "{:?}", &s.skipped[..s.skipped.len().min(5)]);
-    assert!(s.adjusted.is_empty(), "{:?}", &s.adjusted[..s.adjusted.len().min(5)]);
+    // The only adjustments: 36 claims with more hours a week than a week has.
+    assert_eq!(s.adjusted.len(), 36, "{:?}", &s.adjusted[..s.adjusted.len().min(5)]);
+    assert!(s.adjusted.iter().all(|(_, note)| note.starts_with("HoursWorkedPerWeek ")
+        && note.ends_with(" is out of range (hours per week must be 0-168); hours_per_week left empty")));
     assert_eq!((s.injuries, s.claims, s.departments), (54_000, 54_000, 10));
 
     let (injuries, claims, departments) = assert_contract_files(dir.path(), true);
@@ -280,6 +287,34 @@ fn actuarial_loss_train() {
     let written: i64 = claims.values("initial_incurred").into_iter().map(cents).sum();
     assert_eq!(initial, written);
     assert_eq!(claims.rows[0][claims.column("reserve")], "4748.20");
+
+    // The first-report columns, checked against the source row by row.
+    let first: Vec<&str> = FIRST_REPORT_COLUMNS.iter().map(|c| claims.rows[0][claims.column(c)].as_str()).collect();
+    assert_eq!(first, ["500.00", "48", "38.0", "false", "0", "7"]);
+    assert_eq!(claims.values("age_at_injury"), source.values("Age"));
+    let part_time: Vec<&str> =
+        source.values("PartTimeFullTime").into_iter().map(|p| if p == "P" { "true" } else { "false" }).collect();
+    assert_eq!(claims.values("part_time"), part_time);
+    let sum = |a: &str, b: &str| (a.parse::<u32>().unwrap() + b.parse::<u32>().unwrap()).to_string();
+    let dependents: Vec<String> = source
+        .values("DependentChildren")
+        .into_iter()
+        .zip(source.values("DependentsOther"))
+        .map(|(a, b)| sum(a, b))
+        .collect();
+    assert_eq!(claims.values("dependents"), dependents);
+    let hours: Vec<String> =
+        source.values("DateTimeOfAccident").iter().map(|t| t[11..13].trim_start_matches('0').to_string()).collect();
+    let hours: Vec<&str> = hours.iter().map(|h| if h.is_empty() { "0" } else { h.as_str() }).collect();
+    assert_eq!(claims.values("accident_hour"), hours);
+    let wages: i64 = source.values("WeeklyWages").into_iter().map(cents).sum();
+    assert_eq!(wages, claims.values("weekly_wage").into_iter().map(cents).sum::<i64>());
+    let blank_hours = claims.values("hours_per_week").iter().filter(|h| h.is_empty()).count();
+    assert_eq!(blank_hours, 36);
+    // Gender, marital status and days worked are not written.
+    for absent in ["Gender", "MaritalStatus", "DaysWorkedPerWeek", "gender", "marital_status"] {
+        assert!(!claims.headers.iter().any(|h| h == absent), "{absent}");
+    }
 
     assert_absent(dir.path(), &samples(&source.values("ClaimDescription"), 2_000, 25));
     assert_deterministic(Source::ActuarialLoss, &input, dir.path());

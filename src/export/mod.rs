@@ -130,7 +130,7 @@ impl CsvRow for crate::schema::InjuryRecord<'_> {
 
 /// `claims.csv` as the importers write it.
 impl CsvRow for crate::schema::ClaimRecord<'_> {
-    const COLUMNS: &'static [&'static str] = crate::ingest::CLAIM_COLUMNS;
+    const COLUMNS: &'static [&'static str] = crate::ingest::ALL_CLAIM_COLUMNS;
 }
 
 /// A text cell a spreadsheet would run as a formula (OWASP's CSV

@@ -5,14 +5,21 @@
 //! claims row per claim: `status = open`, `reserve` = the ultimate incurred
 //! cost (train.csv) or, without it (test.csv), the initial case estimate
 //! valued at the report date; nothing as paid; the initial estimate kept
-//! in one extra column, `initial_incurred`.
+//! in one extra column, `initial_incurred`. The first-report columns come
+//! from the claimant's work and the accident's time: `weekly_wage`
+//! (WeeklyWages), `age_at_injury` (Age), `hours_per_week`
+//! (HoursWorkedPerWeek), `part_time` (PartTimeFullTime), `dependents`
+//! (DependentChildren + DependentsOther) and `accident_hour` (the hour of
+//! DateTimeOfAccident, as written). A value the contract would reject is
+//! left empty and noted; a blank one is left empty. Gender, marital status
+//! and ClaimDescription are never written.
 
 use jiff::civil::Date;
 
-use super::dates::{date_reason, parse_source_date, required_date};
-use super::table::{Table, shown};
-use super::{ClaimRow, Departments, ImportError, InjuryRow, Mapped, Source};
-use crate::schema::{Cents, ClaimStatus, Department, OshaClass, parse_money};
+use super::dates::{date_reason, parse_source_date, required_date, source_hour};
+use super::table::{Row, Table, shown};
+use super::{ClaimRow, Departments, FirstReport, ImportError, InjuryRow, Mapped, Source};
+use crate::schema::{self, Cents, ClaimStatus, Department, OshaClass, ScalarError, parse_money};
 
 /// Number of synthetic pools the actuarial-loss claims are hashed into.
 pub const SYNTHETIC_POOLS: u64 = 10;
@@ -42,6 +49,12 @@ struct Columns {
     initial: usize,
     /// train.csv has the ultimate cost; test.csv does not.
     ultimate: Option<usize>,
+    wage: Option<usize>,
+    age: Option<usize>,
+    hours: Option<usize>,
+    part_time: Option<usize>,
+    children: Option<usize>,
+    other_dependents: Option<usize>,
 }
 
 impl Columns {
@@ -53,6 +66,12 @@ impl Columns {
             reported: table.require(src, &["DateReported"])?,
             initial: table.require(src, &["InitialIncurredCalimsCost", "InitialIncurredClaimsCost"])?,
             ultimate: table.column("UltimateIncurredClaimCost"),
+            wage: table.column("WeeklyWages"),
+            age: table.column("Age"),
+            hours: table.column("HoursWorkedPerWeek"),
+            part_time: table.column("PartTimeFullTime"),
+            children: table.column("DependentChildren"),
+            other_dependents: table.column("DependentsOther"),
         })
     }
 }
@@ -81,6 +100,7 @@ pub(super) fn map(table: &Table) -> Result<Mapped, ImportError> {
             status: ClaimStatus::Open,
             reserve,
             initial_incurred: initial,
+            first_report: first_report(&columns, row, notes),
         })
     });
     // Each claim is its own injury case, under the same id.
@@ -124,6 +144,65 @@ fn amount(column: &str, text: &str, consequence: &str, notes: &mut Vec<String>) 
     }
 }
 
+/// The first-report columns of one row (see the module doc).
+fn first_report(columns: &Columns, row: &Row<'_>, notes: &mut Vec<String>) -> FirstReport {
+    let text = |column: Option<usize>| row.get(column);
+    FirstReport {
+        weekly_wage: optional("WeeklyWages", text(columns.wage), "weekly_wage", parse_money, notes),
+        age_at_injury: optional("Age", text(columns.age), "age_at_injury", schema::parse_age, notes),
+        hours_per_week: optional(
+            "HoursWorkedPerWeek",
+            text(columns.hours),
+            "hours_per_week",
+            schema::parse_weekly_hours,
+            notes,
+        ),
+        part_time: optional("PartTimeFullTime", text(columns.part_time), "part_time", schema::parse_part_time, notes),
+        dependents: dependents(text(columns.children), text(columns.other_dependents), notes),
+        accident_hour: source_hour(row.field(columns.accident)),
+    }
+}
+
+/// An optional cell read as the contract reads its column: `None` when
+/// blank, or with a note when the contract would reject it.
+fn optional<T>(
+    source: &str,
+    text: &str,
+    target: &str,
+    parse: fn(&str) -> Result<T, ScalarError>,
+    notes: &mut Vec<String>,
+) -> Option<T> {
+    if text.is_empty() {
+        return None;
+    }
+    match parse(text) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            let why = match e {
+                ScalarError::Unparsable(_, what) => format!("is not {what}"),
+                ScalarError::OutOfRange(_, rule) => format!("is out of range ({rule})"),
+            };
+            notes.push(format!("{source} {} {why}; {target} left empty", shown(text)));
+            None
+        }
+    }
+}
+
+/// Dependants of every kind: children plus others, when both are known.
+fn dependents(children: &str, other: &str, notes: &mut Vec<String>) -> Option<u8> {
+    if children.is_empty() && other.is_empty() {
+        return None;
+    }
+    if children.is_empty() || other.is_empty() {
+        notes.push("one of DependentChildren and DependentsOther is blank; dependents left empty".to_string());
+        return None;
+    }
+    let children = optional("DependentChildren", children, "dependents", schema::parse_count, notes)?;
+    let other = optional("DependentsOther", other, "dependents", schema::parse_count, notes)?;
+    let total = children.saturating_add(other).to_string();
+    optional("DependentChildren + DependentsOther", &total, "dependents", schema::parse_dependents, notes)
+}
+
 /// The department code of a claim's synthetic pool, added to `departments`.
 fn pool_department(claim_number: &str, departments: &mut Departments) -> String {
     let pool = synthetic_pool(claim_number);
@@ -141,7 +220,7 @@ mod tests {
     use super::super::test_support::{read, run};
     use super::super::{CLAIMS_FILE, INJURIES_FILE};
     use super::*;
-    use crate::ingest::CLAIM_COLUMNS;
+    use crate::ingest::ALL_CLAIM_COLUMNS;
 
     #[test]
     fn synthetic_pools_are_stable() {
@@ -170,17 +249,20 @@ mod tests {
         let p2 = synthetic_pool("WC6982224");
         let claims = read(&dir, CLAIMS_FILE);
         let mut lines = claims.lines();
-        assert_eq!(lines.next(), Some(CLAIM_COLUMNS.join(",").as_str()));
+        assert_eq!(lines.next(), Some(ALL_CLAIM_COLUMNS.join(",").as_str()));
+        // Age and the accident's hour are written; gender and the description are not.
         assert_eq!(
             lines.next(),
             Some(
-                format!("WC8285054,WC8285054,SYNTH-{p1:02},2002-04-09,2002-07-05,,open,,,,,4748.20,,,,,,1500.00")
-                    .as_str()
+                format!(
+                    "WC8285054,WC8285054,SYNTH-{p1:02},2002-04-09,2002-07-05,,open,,,,,4748.20,,,,,,1500.00,,48,,,,7"
+                )
+                .as_str()
             )
         );
         assert_eq!(
             lines.next(),
-            Some(format!("WC6982224,WC6982224,SYNTH-{p2:02},1999-01-07,,,open,,,,,,,,,,,5500.00").as_str())
+            Some(format!("WC6982224,WC6982224,SYNTH-{p2:02},1999-01-07,,,open,,,,,,,,,,,5500.00,,43,,,,11").as_str())
         );
         let injuries = read(&dir, INJURIES_FILE);
         assert!(injuries.contains(&format!("WC8285054,SYNTH-{p1:02},2002-04-09,other_recordable,,,,,,\n")));
@@ -198,10 +280,48 @@ mod tests {
             read(&dir, CLAIMS_FILE).lines().nth(1),
             Some(
                 format!(
-                    "WC8145235,WC8145235,SYNTH-{p:02},2002-04-02,2002-05-07,2002-05-07,open,,,,,5300.00,,,,,,5300.00"
+                    "WC8145235,WC8145235,SYNTH-{p:02},2002-04-02,2002-05-07,2002-05-07,open,,,,,5300.00,,,,,,5300.00,\
+                     ,,,,,10"
                 )
                 .as_str()
             )
         );
+    }
+
+    #[test]
+    fn first_report_columns_are_written_checked_and_noted() {
+        let header = "ClaimNumber,DateTimeOfAccident,DateReported,Age,Gender,MaritalStatus,DependentChildren,\
+                      DependentsOther,WeeklyWages,PartTimeFullTime,HoursWorkedPerWeek,DaysWorkedPerWeek,\
+                      ClaimDescription,InitialIncurredCalimsCost,UltimateIncurredClaimCost\n";
+        let input = format!(
+            "{header}\
+             WC1,2002-04-09T07:00:00Z,2002-07-05T00:00:00Z,48,M,M,2,1,500.0,F,38.0,5,CUT FINGER,1500,4748.20\n\
+             WC2,2002-04-09T23:00:00Z,2002-07-05T00:00:00Z,12,F,S,0,0,-5,P,640,5,CUT THUMB,1500,4748.20\n\
+             WC3,2002-04-09,2002-07-05T00:00:00Z,,U,U,1,,,X,,5,BRUISE,1500,4748.20\n\
+             WC4,2002-04-09T00:00:00Z,2002-07-05T00:00:00Z,30,M,M,15,9,1.0,P,0,1,SPRAIN,1500,4748.20\n"
+        );
+        let (dir, s) = run(Source::ActuarialLoss, &input);
+        assert_eq!((s.rows_read, s.claims, s.skipped.len()), (4, 4, 0));
+        let claims = read(&dir, CLAIMS_FILE);
+        let tail = |line: &str| line.split(',').skip(18).collect::<Vec<_>>().join(",");
+        let tails: Vec<String> = claims.lines().skip(1).map(tail).collect();
+        assert_eq!(tails, ["500.00,48,38.0,false,3,7", ",,,true,0,23", ",,,,,", "1.00,30,0.0,true,,0"]);
+        let notes: Vec<&str> = s.adjusted.iter().map(|(_, note)| note.as_str()).collect();
+        assert_eq!(
+            notes,
+            [
+                "WeeklyWages \"-5\" is out of range (must be 0 or more); weekly_wage left empty",
+                "Age \"12\" is out of range (an age must be 13-100 years); age_at_injury left empty",
+                "HoursWorkedPerWeek \"640\" is out of range (hours per week must be 0-168); hours_per_week left empty",
+                "PartTimeFullTime \"X\" is not part or full time (P/F, part_time/full_time, true/false); \
+                 part_time left empty",
+                "one of DependentChildren and DependentsOther is blank; dependents left empty",
+                "DependentChildren + DependentsOther \"24\" is out of range (dependents must be 0-20); \
+                 dependents left empty",
+            ]
+        );
+        for private in ["CUT", "BRUISE", "SPRAIN", ",M,", ",U,"] {
+            assert!(!claims.contains(private), "{private}");
+        }
     }
 }

@@ -103,6 +103,17 @@ fn is_iso_time(s: &str) -> bool {
     clock_ok && zone_ok
 }
 
+/// The hour of an ISO timestamp, as written (like its date: the clock where
+/// the accident happened, not converted to another zone); `None` for a
+/// date without a time or a cell that is not a timestamp.
+pub(super) fn source_hour(s: &str) -> Option<u8> {
+    let s = s.trim();
+    if !matches!(s.get(10..11), Some("T" | " ")) || parse_source_date(s).is_err() {
+        return None;
+    }
+    digits(s.get(11..13)?, 2, 2).filter(|&h| h <= 23).and_then(|h| u8::try_from(h).ok())
+}
+
 /// The reason for a problem with the date in `column`.
 pub(super) fn date_reason(column: &str, value: &str, problem: DateProblem) -> String {
     match problem {
@@ -123,6 +134,17 @@ pub(super) fn required_date(column: &str, text: &str) -> Result<Date, String> {
 mod tests {
     use super::super::test_support::date;
     use super::*;
+
+    #[test]
+    fn timestamps_give_their_hour_as_written() {
+        assert_eq!(source_hour("2002-04-09T07:00:00Z"), Some(7));
+        assert_eq!(source_hour("2002-04-09 23:15"), Some(23));
+        assert_eq!(source_hour("2002-04-09T00:00:00+10:00"), Some(0));
+        assert_eq!(source_hour("2002-04-09"), None);
+        assert_eq!(source_hour("4/9/2002"), None);
+        assert_eq!(source_hour("2002-04-09T25:00:00Z"), None);
+        assert_eq!(source_hour(""), None);
+    }
 
     #[test]
     fn dates_in_us_order() {

@@ -15,8 +15,10 @@
 //! Rules common to all sources (the full reasoning, one section per source,
 //! is in `docs/real-data.md`):
 //! - Free text is never written: no narrative, claim description, employer
-//!   name, address or claimant attribute reaches any output file, and
-//!   neither `description` nor `employee_id` is ever filled (Privacy). A
+//!   name, address or claimant attribute reaches any output file, but for
+//!   the contract's first-report columns of a claim (wage, age, hours, part
+//!   time, dependents, accident hour: no identity, no gender, no marital
+//!   status), and neither `description` nor `employee_id` is ever filled (Privacy). A
 //!   skip reason quotes an input value only when it is short and has no
 //!   spaces (a date, an id), so a shifted column cannot leak a narrative.
 //! - Dates: `M/D/YYYY`, `YYYY-MM-DD` or an ISO timestamp (whose calendar
@@ -239,6 +241,19 @@ struct ClaimRow {
     status: ClaimStatus,
     reserve: Option<Cents>,
     initial_incurred: Option<Cents>,
+    first_report: FirstReport,
+}
+
+/// The optional first-report columns of a claim (contract §2), where the
+/// source has them.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+struct FirstReport {
+    weekly_wage: Option<Cents>,
+    age_at_injury: Option<u8>,
+    hours_per_week: Option<f64>,
+    part_time: Option<bool>,
+    dependents: Option<u8>,
+    accident_hour: Option<u8>,
 }
 
 impl ClaimRow {
@@ -263,6 +278,12 @@ impl ClaimRow {
             body_part_code: None,
             job_class: None,
             initial_incurred: self.initial_incurred,
+            weekly_wage: self.first_report.weekly_wage,
+            age_at_injury: self.first_report.age_at_injury,
+            hours_per_week: self.first_report.hours_per_week,
+            part_time: self.first_report.part_time,
+            dependents: self.first_report.dependents,
+            accident_hour: self.first_report.accident_hour,
         }
     }
 }
@@ -376,7 +397,7 @@ mod tests {
 
     use super::test_support::date;
     use super::*;
-    use crate::ingest::{CLAIM_COLUMNS, INJURY_COLUMNS};
+    use crate::ingest::{ALL_CLAIM_COLUMNS, INJURY_COLUMNS};
 
     #[test]
     fn output_column_lists_match_the_schema_types() {
@@ -402,13 +423,14 @@ mod tests {
             status: ClaimStatus::Open,
             reserve: Some(Cents(150)),
             initial_incurred: Some(Cents(100)),
+            first_report: FirstReport { age_at_injury: Some(40), part_time: Some(true), ..FirstReport::default() },
         };
         let text = String::from_utf8(csv_bytes([claim.record()]).unwrap()).unwrap();
-        assert_eq!(text.lines().next(), Some(CLAIM_COLUMNS.join(",").as_str()));
+        assert_eq!(text.lines().next(), Some(ALL_CLAIM_COLUMNS.join(",").as_str()));
         let text = String::from_utf8(claims_bytes(&[claim]).unwrap()).unwrap();
         let mut lines = text.lines();
-        assert_eq!(lines.next(), Some(CLAIM_COLUMNS.join(",").as_str()));
-        assert_eq!(lines.next(), Some("x,x,d,2020-01-02,,,open,,,,,1.50,,,,,,1.00"));
+        assert_eq!(lines.next(), Some(ALL_CLAIM_COLUMNS.join(",").as_str()));
+        assert_eq!(lines.next(), Some("x,x,d,2020-01-02,,,open,,,,,1.50,,,,,,1.00,,40,,true,,"));
     }
 
     #[test]

@@ -97,8 +97,17 @@ impl fmt::Display for Reason {
 /// The columns the reader knows for `injuries.csv`, in contract order
 /// (what `InjuryRecord` serializes to; the personal columns are not among them).
 pub const INJURY_COLUMNS: &[&str] = <rows::Injuries as RowSpec>::COLUMNS;
-/// The same for `claims.csv`, ending with the optional `initial_incurred`.
-pub const CLAIM_COLUMNS: &[&str] = <rows::Claims as RowSpec>::COLUMNS;
+/// Every column the reader knows for `claims.csv`, in contract order (what
+/// `ClaimRecord` serializes to): [`CLAIM_COLUMNS`], then the optional
+/// [`FIRST_REPORT_COLUMNS`].
+pub const ALL_CLAIM_COLUMNS: &[&str] = <rows::Claims as RowSpec>::COLUMNS;
+/// The columns of `claims.csv` up to the optional `initial_incurred`: the
+/// contract's list and the first extension column, as the generator writes them.
+pub const CLAIM_COLUMNS: &[&str] = ALL_CLAIM_COLUMNS.split_at(rows::FIRST_REPORT_START).0;
+/// The optional first-report columns of `claims.csv` (weekly wage, age at
+/// injury, hours per week, part time, dependents, accident hour): features
+/// of the triage model, never printed.
+pub const FIRST_REPORT_COLUMNS: &[&str] = ALL_CLAIM_COLUMNS.split_at(rows::FIRST_REPORT_START).1;
 
 /// The four input files of the data contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

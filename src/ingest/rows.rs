@@ -427,7 +427,16 @@ mod clm {
     pub const BODY_PART: usize = 15;
     pub const JOB_CLASS: usize = 16;
     pub const INITIAL_INCURRED: usize = 17;
+    pub const WEEKLY_WAGE: usize = 18;
+    pub const AGE_AT_INJURY: usize = 19;
+    pub const HOURS_PER_WEEK: usize = 20;
+    pub const PART_TIME: usize = 21;
+    pub const DEPENDENTS: usize = 22;
+    pub const ACCIDENT_HOUR: usize = 23;
 }
+
+/// Where the optional first-report columns start in [`Claims`]'s columns.
+pub const FIRST_REPORT_START: usize = clm::WEEKLY_WAGE;
 
 impl RowSpec for Claims {
     type Record<'a> = ClaimRecord<'a>;
@@ -451,6 +460,12 @@ impl RowSpec for Claims {
         "body_part_code",
         "job_class",
         "initial_incurred",
+        "weekly_wage",
+        "age_at_injury",
+        "hours_per_week",
+        "part_time",
+        "dependents",
+        "accident_hour",
     ];
     const REQUIRED: &'static [usize] = &[clm::CLAIM_ID, clm::DEPARTMENT, clm::INJURY_DATE, clm::STATUS];
     const PERSONAL: &'static [&'static str] = &["employee_id", "description"];
@@ -476,6 +491,12 @@ impl RowSpec for Claims {
             body_part_code: row.parse(clm::BODY_PART, schema::parse_code)?,
             job_class: row.value(clm::JOB_CLASS),
             initial_incurred: row.parse(clm::INITIAL_INCURRED, schema::parse_money)?,
+            weekly_wage: row.parse(clm::WEEKLY_WAGE, schema::parse_money)?,
+            age_at_injury: row.parse(clm::AGE_AT_INJURY, schema::parse_age)?,
+            hours_per_week: row.parse(clm::HOURS_PER_WEEK, schema::parse_weekly_hours)?,
+            part_time: row.parse(clm::PART_TIME, schema::parse_part_time)?,
+            dependents: row.parse(clm::DEPENDENTS, schema::parse_dependents)?,
+            accident_hour: row.parse(clm::ACCIDENT_HOUR, schema::parse_hour)?,
         };
         check_claim_dates(&r, ctx)?;
         Ok(r)

@@ -180,6 +180,63 @@ fn a_stray_opening_quote_takes_only_its_own_line() {
     assert_eq!((report.read, report.accepted), (4, 3));
 }
 
+/// Weekly wage in cents, age, hours a week, part time, dependents, accident hour.
+type FirstReport = (Option<i64>, Option<u8>, Option<f64>, Option<bool>, Option<u8>, Option<u8>);
+
+/// The first-report values of every accepted claim, in file order.
+#[derive(Default)]
+struct FirstReports(Vec<FirstReport>);
+
+impl RecordSink for FirstReports {
+    fn fork(&self) -> Self {
+        FirstReports::default()
+    }
+    fn merge(&mut self, other: Self) {
+        self.0.extend(other.0);
+    }
+    fn claim(&mut self, r: &ClaimRecord<'_>) {
+        let wage = r.weekly_wage.map(|c| c.0);
+        self.0.push((wage, r.age_at_injury, r.hours_per_week, r.part_time, r.dependents, r.accident_hour));
+    }
+}
+
+#[test]
+fn first_report_columns_are_read_by_name_and_bad_values_quarantined() {
+    let head = format!("{CLM_HEAD},accident_hour,part_time,weekly_wage,age_at_injury,hours_per_week,dependents");
+    let rows = [
+        "14:35,P,612.50,37,20,2",     // 2 good
+        ",,,,,",                      // 3 good: all blank
+        "7,full time,612.5,140,38,0", // 4 age out of range
+        "7,casual,612.5,40,38,0",     // 5 part time unparsable
+        "7,F,612.5,40,200,0",         // 6 hours out of range
+        "24,F,612.5,40,38,0",         // 7 hour out of range
+        "7,F,612.5,40,38,99",         // 8 dependents out of range
+        "7,F,abc,40,38,0",            // 9 wage unparsable
+    ];
+    let body: Vec<String> =
+        rows.iter().enumerate().map(|(i, tail)| format!("K{i},,FIRE,2024-01-05,,,open,,1,0,0,0,n,{tail}")).collect();
+    let text = format!("{head}\n{}\n", body.join("\n"));
+    let dir = folder(&[("departments.csv", DEPTS), ("claims.csv", &text)]);
+    let loaded = load(dir.path(), &opts(), FirstReports::default()).unwrap();
+    let report = loaded.report(FileKind::Claims).unwrap();
+    assert!(report.unknown_columns.is_empty(), "{:?}", report.unknown_columns);
+    assert_eq!(
+        loaded.quarantined(FileKind::Claims).map(|q| (q.line, q.reason, q.column.as_str())).collect::<Vec<_>>(),
+        [
+            (4, Reason::OutOfRange, "age_at_injury"),
+            (5, Reason::UnparsableValue, "part_time"),
+            (6, Reason::OutOfRange, "hours_per_week"),
+            (7, Reason::OutOfRange, "accident_hour"),
+            (8, Reason::OutOfRange, "dependents"),
+            (9, Reason::UnparsableValue, "weekly_wage"),
+        ]
+    );
+    let first = &loaded.sink.0;
+    assert_eq!(first[0], (Some(61_250), Some(37), Some(20.0), Some(true), Some(2), Some(14)));
+    assert_eq!(first[1], (None, None, None, None, None, None));
+    assert_eq!(first.len(), 2);
+}
+
 #[test]
 fn headers_are_matched_loosely_and_unknown_columns_reported() {
     let text = "\u{feff} Department ,CASE_ID,Event_Date,osha_class,shoe_size\r\nFIRE,C1,2024-01-05,Days_Away,9\r\n";

@@ -1,5 +1,5 @@
 //! Collecting claims: the [`TriageCollector`] sink and the [`TriageData`] it builds, and the
-//! [`ClaimFeatures`] a claim had at first report.
+//! [`ClaimFeatures`] a claim had at first report (with its [`FirstReport`] columns).
 //!
 //! [`TriageCollector`] keeps a bounded sample of the accepted claims, one
 //! compact [`TriageClaim`] each, and, from the injury log, the days away of
@@ -56,6 +56,34 @@ pub struct TriageClaim {
     /// Missing counts as not litigated.
     pub litigated: bool,
     pub status: ClaimStatus,
+    /// The optional first-report columns.
+    pub first_report: FirstReport,
+}
+
+/// What the claim form says of the worker and the accident (the optional
+/// first-report columns of claims.csv): model inputs only, never printed.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct FirstReport {
+    pub weekly_wage: Option<Cents>,
+    pub age_at_injury: Option<u8>,
+    pub hours_per_week: Option<f64>,
+    pub part_time: Option<bool>,
+    pub dependents: Option<u8>,
+    /// Hour of the day, 0–23.
+    pub accident_hour: Option<u8>,
+}
+
+impl FirstReport {
+    pub fn of(r: &ClaimRecord<'_>) -> FirstReport {
+        FirstReport {
+            weekly_wage: r.weekly_wage,
+            age_at_injury: r.age_at_injury,
+            hours_per_week: r.hours_per_week,
+            part_time: r.part_time,
+            dependents: r.dependents,
+            accident_hour: r.accident_hour,
+        }
+    }
 }
 
 /// Strings seen often (departments, job classes), stored once per collector.
@@ -226,6 +254,7 @@ impl RecordSink for TriageCollector {
             body_part_code: r.body_part_code,
             litigated: r.litigated.unwrap_or(false),
             status: r.status,
+            first_report: FirstReport::of(r),
         });
         self.keys.push(xxh3_64(r.claim_id.as_bytes()));
         self.seen += 1;
@@ -258,6 +287,7 @@ impl TriageData {
             group,
             report_lag: claim.report_lag,
             initial_incurred: claim.initial_incurred,
+            first_report: claim.first_report,
         }
     }
 }
@@ -273,4 +303,5 @@ pub struct ClaimFeatures<'a> {
     pub group: Option<&'a str>,
     pub report_lag: Option<u32>,
     pub initial_incurred: Option<Cents>,
+    pub first_report: FirstReport,
 }

@@ -9,8 +9,9 @@
 //! ranking's AUC is reported too) — are trained on the training claims and
 //! scored on the test claims: ROC AUC (Mann-Whitney,
 //! ties at average rank), Brier score and its skill against the test base
-//! rate, and calibration in 10 bins of predicted probability by rank
-//! (deciles; tied predictions share a bin). Everything is deterministic:
+//! rate, the ROC curve at a few false-positive rates, and calibration in
+//! 10 bins of predicted probability by rank (deciles; tied predictions
+//! share a bin). Everything is deterministic:
 //! the same data and parameters give the same report, timings aside.
 
 use std::time::Instant;
@@ -19,7 +20,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use super::features::{INITIAL_COLUMN, INITIAL_MISSING_COLUMN};
-use super::metrics::{brier_score, calibration_by_decile, calibration_error, roc_auc};
+use super::metrics::{ROC_FPRS, RocPoint, brier_score, calibration_by_decile, calibration_error, roc_at, roc_auc};
 use super::training::{fit_models, subsample};
 use super::{
     CalibrationBin, ClaimFeatures, LogisticModel, SevereRule, TriageClaim, TriageData, TriageError, TriageParams,
@@ -35,6 +36,8 @@ pub struct ModelReport {
     pub brier_skill: f64,
     pub calibration: Vec<CalibrationBin>,
     pub calibration_error: f64,
+    /// The ROC curve at [`ROC_FPRS`].
+    pub roc: Vec<RocPoint>,
     pub train_seconds: f64,
 }
 
@@ -95,6 +98,13 @@ impl TriageReport {
         if let Some(auc) = self.baseline_raw_auc {
             let _ = writeln!(s, "  raw initial estimate as the score: AUC {auc:.4}");
         }
+        let fprs: Vec<String> = ROC_FPRS.iter().map(|f| format!("{:>5.0}%", 100.0 * f)).collect();
+        let _ = writeln!(s, "  ROC: share of severe claims flagged when flagging at most this share of the others:");
+        let _ = writeln!(s, "    {:<9} {}", "", fprs.join(" "));
+        for m in &self.models {
+            let tprs: Vec<String> = m.roc.iter().map(|p| format!("{:>5.1}%", 100.0 * p.tpr)).collect();
+            let _ = writeln!(s, "    {:<9} {}", m.name, tprs.join(" "));
+        }
         for m in &self.models {
             let _ = writeln!(s, "  {} calibration (bin: count, mean predicted, observed):", m.name);
             for b in &m.calibration {
@@ -122,6 +132,7 @@ fn model_report(name: &str, p: &[f64], y: &[bool], brier_base_rate: f64, seconds
         brier_skill: if brier_base_rate > 0.0 { 1.0 - brier / brier_base_rate } else { 0.0 },
         calibration_error: calibration_error(&calibration),
         calibration,
+        roc: roc_at(p, y, &ROC_FPRS),
         train_seconds: seconds,
     }
 }

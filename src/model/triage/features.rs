@@ -9,7 +9,16 @@
 //! `other` column, and an absent value to its `missing` column. Levels are
 //! sorted by value, so the column layout depends only on the training data.
 //! Numeric: ln(1 + report lag in days) and ln(1 + initial incurred in
-//! dollars), each with a missing indicator (the value then reads 0). The
+//! dollars), each with a missing indicator (the value then reads 0). Then,
+//! for each first-report column that at least `min_count` training claims
+//! have (see [`FIRST_REPORT_GROUPS`]), its numbers and a missing indicator:
+//! ln(1 + weekly wage), age and ((age − 40) / 10)² (risk rises, then
+//! flattens, with age), hours per week, the part-time flag, ln(1 +
+//! dependents), and the accident hour as a point on the clock (sine and
+//! cosine of 2π·hour/24, so 23:00 sits next to 00:00). A column no training
+//! claim has adds nothing, so data without these columns (the samples, older
+//! files) encode exactly as before, and a model file saved before them reads
+//! and scores as it did: the numeric columns are computed by name. The
 //! outcome fields (incurred, litigated, status, days away) are never
 //! features. The encoder serializes with its vocabularies, so a saved model
 //! encodes new claims exactly as it encoded its training claims.
@@ -19,7 +28,7 @@ use std::collections::BTreeMap;
 use ndarray::{Array2, ArrayViewMut1};
 use serde::{Deserialize, Serialize};
 
-use super::ClaimFeatures;
+use super::{ClaimFeatures, FirstReport};
 
 /// The vocabularies and column layout of the design matrix.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -41,6 +50,64 @@ pub const LAG_COLUMN: &str = "ln1p_report_lag_days";
 pub const LAG_MISSING_COLUMN: &str = "report_lag_missing";
 pub const INITIAL_COLUMN: &str = "ln1p_initial_incurred";
 pub const INITIAL_MISSING_COLUMN: &str = "initial_incurred_missing";
+
+/// How a numeric column is computed from a claim: its value (0 when the
+/// input is missing; a missing indicator reads 1 then), and whether the
+/// logistic regression standardizes it (values yes, indicators and flags no).
+type NumericValue = for<'a> fn(&ClaimFeatures<'a>) -> f64;
+
+fn indicator(missing: bool) -> f64 {
+    if missing { 1.0 } else { 0.0 }
+}
+
+/// Every numeric column the encoder knows, by name.
+const NUMERIC: &[(&str, NumericValue, bool)] = &[
+    (LAG_COLUMN, |f| f.report_lag.map_or(0.0, |d| f64::from(d).ln_1p()), true),
+    (LAG_MISSING_COLUMN, |f| indicator(f.report_lag.is_none()), false),
+    (INITIAL_COLUMN, |f| f.initial_incurred.map_or(0.0, |c| c.dollars().max(0.0).ln_1p()), true),
+    (INITIAL_MISSING_COLUMN, |f| indicator(f.initial_incurred.is_none()), false),
+    ("ln1p_weekly_wage", |f| f.first_report.weekly_wage.map_or(0.0, |c| c.dollars().max(0.0).ln_1p()), true),
+    ("weekly_wage_missing", |f| indicator(f.first_report.weekly_wage.is_none()), false),
+    ("age_at_injury", |f| f.first_report.age_at_injury.map_or(0.0, f64::from), true),
+    (
+        "age_at_injury_sq",
+        |f| f.first_report.age_at_injury.map_or(0.0, |a| ((f64::from(a) - 40.0) / 10.0).powi(2)),
+        true,
+    ),
+    ("age_at_injury_missing", |f| indicator(f.first_report.age_at_injury.is_none()), false),
+    ("hours_per_week", |f| f.first_report.hours_per_week.unwrap_or(0.0), true),
+    ("hours_per_week_missing", |f| indicator(f.first_report.hours_per_week.is_none()), false),
+    ("part_time", |f| indicator(f.first_report.part_time == Some(true)), false),
+    ("part_time_missing", |f| indicator(f.first_report.part_time.is_none()), false),
+    ("ln1p_dependents", |f| f.first_report.dependents.map_or(0.0, |d| f64::from(d).ln_1p()), true),
+    ("dependents_missing", |f| indicator(f.first_report.dependents.is_none()), false),
+    ("accident_hour_sin", |f| f.first_report.accident_hour.map_or(0.0, |h| clock(h).0), true),
+    ("accident_hour_cos", |f| f.first_report.accident_hour.map_or(0.0, |h| clock(h).1), true),
+    ("accident_hour_missing", |f| indicator(f.first_report.accident_hour.is_none()), false),
+];
+
+/// The hour as a point on the 24-hour clock: (sin, cos) of 2π·hour/24.
+fn clock(hour: u8) -> (f64, f64) {
+    (std::f64::consts::TAU * f64::from(hour) / 24.0).sin_cos()
+}
+
+/// Whether a claim has one first-report input.
+pub type HasInput = fn(&FirstReport) -> bool;
+
+/// The first-report columns, one group per input: the group's columns go
+/// into the design when at least `min_count` training claims have the input.
+pub const FIRST_REPORT_GROUPS: &[(HasInput, &[&str])] = &[
+    (|r| r.weekly_wage.is_some(), &["ln1p_weekly_wage", "weekly_wage_missing"]),
+    (|r| r.age_at_injury.is_some(), &["age_at_injury", "age_at_injury_sq", "age_at_injury_missing"]),
+    (|r| r.hours_per_week.is_some(), &["hours_per_week", "hours_per_week_missing"]),
+    (|r| r.part_time.is_some(), &["part_time", "part_time_missing"]),
+    (|r| r.dependents.is_some(), &["ln1p_dependents", "dependents_missing"]),
+    (|r| r.accident_hour.is_some(), &["accident_hour_sin", "accident_hour_cos", "accident_hour_missing"]),
+];
+
+fn numeric(name: &str) -> Option<&'static (&'static str, NumericValue, bool)> {
+    NUMERIC.iter().find(|(n, ..)| *n == name)
+}
 
 /// The levels of one categorical variable worth a column.
 pub(super) fn vocabulary<T: Ord + Clone>(
@@ -103,6 +170,11 @@ impl FeatureEncoder {
         block("job_class", job_classes.iter().map(|s| s.to_string()).collect());
         block("group", groups.iter().map(|s| s.to_string()).collect());
         columns.extend([LAG_COLUMN, LAG_MISSING_COLUMN, INITIAL_COLUMN, INITIAL_MISSING_COLUMN].map(String::from));
+        for (has, group) in FIRST_REPORT_GROUPS {
+            if rows.iter().filter(|r| has(&r.first_report)).count() >= min_count.max(1) {
+                columns.extend(group.iter().map(|c| c.to_string()));
+            }
+        }
         FeatureEncoder {
             min_count,
             max_levels,
@@ -126,13 +198,23 @@ impl FeatureEncoder {
 
     /// The design matrix of `rows`, one row each.
     pub fn encode(&self, rows: &[ClaimFeatures<'_>]) -> Array2<f64> {
+        let start = self.categorical_blocks().last().map_or(0, |b| b.end);
+        let numeric: Vec<(usize, NumericValue)> = (start..self.width())
+            .filter_map(|c| self.columns.get(c).and_then(|name| numeric(name)).map(|&(_, value, _)| (c, value)))
+            .collect();
         let mut x = Array2::zeros((rows.len(), self.width()));
         for (features, mut row) in rows.iter().zip(x.rows_mut()) {
             self.encode_row(features, &mut row);
+            for &(c, value) in &numeric {
+                if let Some(cell) = row.get_mut(c) {
+                    *cell = value(features);
+                }
+            }
         }
         x
     }
 
+    /// The one-hot blocks of one row.
     fn encode_row(&self, f: &ClaimFeatures<'_>, row: &mut ArrayViewMut1<f64>) {
         let mut start = 0;
         one_hot(row, start, &self.causes, f.cause_code.as_ref());
@@ -144,22 +226,21 @@ impl FeatureEncoder {
         one_hot_str(row, start, &self.job_classes, f.job_class);
         start += self.job_classes.len() + 2;
         one_hot_str(row, start, &self.groups, f.group);
-        start += self.groups.len() + 2;
-        let numeric =
-            [f.report_lag.map(|d| f64::from(d).ln_1p()), f.initial_incurred.map(|c| c.dollars().max(0.0).ln_1p())];
-        for (k, value) in numeric.into_iter().enumerate() {
-            if let Some(cell) = row.get_mut(start + 2 * k) {
-                *cell = value.unwrap_or(0.0);
-            }
-            if let Some(cell) = row.get_mut(start + 2 * k + 1) {
-                *cell = if value.is_some() { 0.0 } else { 1.0 };
-            }
-        }
     }
 
-    /// The columns standardized for the logistic regression.
+    /// The columns standardized for the logistic regression: the numeric
+    /// values, not the indicators.
     pub(super) fn numeric_columns(&self) -> Vec<usize> {
-        [LAG_COLUMN, INITIAL_COLUMN].iter().filter_map(|c| self.column(c)).collect()
+        let start = self.categorical_blocks().last().map_or(0, |b| b.end);
+        (start..self.width())
+            .filter(|&c| self.columns.get(c).and_then(|name| numeric(name)).is_some_and(|&(.., scaled)| scaled))
+            .collect()
+    }
+
+    /// The first-report columns in the design, in order.
+    pub fn first_report_columns(&self) -> Vec<&str> {
+        let known: Vec<&str> = FIRST_REPORT_GROUPS.iter().flat_map(|(_, g)| g.iter().copied()).collect();
+        self.columns.iter().map(String::as_str).filter(|c| known.contains(c)).collect()
     }
 
     /// Column ranges of the five categorical blocks.

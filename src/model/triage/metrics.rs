@@ -1,6 +1,6 @@
 //! The metrics of a probability against the outcome: ROC AUC (Mann-Whitney, ties at average
-//! rank), Brier score, and calibration in 10 bins of predicted probability by rank (deciles;
-//! tied predictions share a bin).
+//! rank), points of the ROC curve, Brier score, and calibration in 10 bins of predicted
+//! probability by rank (deciles; tied predictions share a bin).
 
 use serde::Serialize;
 
@@ -30,6 +30,54 @@ pub fn roc_auc(scores: &[f64], labels: &[bool]) -> Option<f64> {
     }
     let p = positives as f64;
     Some((rank_sum - p * (p + 1.0) / 2.0) / (p * negatives as f64))
+}
+
+/// One point of a ROC curve.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct RocPoint {
+    /// Share of the other claims flagged.
+    pub fpr: f64,
+    /// Share of the severe claims flagged.
+    pub tpr: f64,
+}
+
+/// The false-positive rates at which reports read the ROC curve.
+pub const ROC_FPRS: [f64; 7] = [0.01, 0.02, 0.05, 0.10, 0.20, 0.30, 0.50];
+
+/// The ROC curve read at each of `fprs`: the largest true-positive rate of
+/// a threshold that flags at most that share of the other claims (claims
+/// with equal scores are flagged together). Empty without both classes.
+pub fn roc_at(scores: &[f64], labels: &[bool], fprs: &[f64]) -> Vec<RocPoint> {
+    let n = scores.len().min(labels.len());
+    let positives = labels[..n].iter().filter(|&&l| l).count();
+    let negatives = n - positives;
+    if positives == 0 || negatives == 0 {
+        return Vec::new();
+    }
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]));
+    // The curve's corners, highest threshold first.
+    let mut curve = vec![RocPoint { fpr: 0.0, tpr: 0.0 }];
+    let (mut tp, mut fp, mut i) = (0usize, 0usize, 0usize);
+    while i < n {
+        let mut j = i;
+        while j < n && scores[order[j]].total_cmp(&scores[order[i]]).is_eq() {
+            if labels[order[j]] {
+                tp += 1
+            } else {
+                fp += 1
+            }
+            j += 1;
+        }
+        curve.push(RocPoint { fpr: fp as f64 / negatives as f64, tpr: tp as f64 / positives as f64 });
+        i = j;
+    }
+    fprs.iter()
+        .map(|&fpr| {
+            let tpr = curve.iter().filter(|p| p.fpr <= fpr).map(|p| p.tpr).fold(0.0, f64::max);
+            RocPoint { fpr, tpr }
+        })
+        .collect()
 }
 
 /// Mean squared difference between the predicted probability and the

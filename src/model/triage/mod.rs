@@ -3,10 +3,10 @@
 //!
 //! This module owns the claim-level path from ingested records to a scored
 //! claim: the [`TriageCollector`] sink, the [`SevereRule`] that defines the
-//! target, the [`FeatureEncoder`], the two models (linfa-logistic's
-//! `LogisticRegression` and a linfa-trees `DecisionTree`), the metrics (ROC
-//! AUC, Brier score, calibration by decile) and the time-split evaluation
-//! [`evaluate`]. The serializable [`TriageModel`] (encoder, logistic
+//! target, the [`FeatureEncoder`] (with the optional [`FirstReport`]
+//! columns), the two models (linfa-logistic's `LogisticRegression` and a
+//! linfa-trees `DecisionTree`), the metrics (ROC AUC and curve, Brier
+//! score, calibration by decile) and the time-split evaluation [`evaluate`]. The serializable [`TriageModel`] (encoder, logistic
 //! coefficients, tree) is what a model file stores; writing that file is the
 //! caller's business.
 //!
@@ -14,11 +14,12 @@
 //!
 //! * `collect`: the [`TriageCollector`] sink and the [`TriageData`] it builds;
 //! * `target`: the [`SevereRule`];
-//! * `features`: the [`FeatureEncoder`] and its design matrix;
+//! * `features`: the [`FeatureEncoder`] and its design matrix (with the
+//!   optional first-report columns);
 //! * `logistic` and `tree`: the two models;
 //! * `params`: the [`TriageParams`];
 //! * `training`: the [`TriageModel`] and [`train`];
-//! * `metrics`: ROC AUC, Brier score and calibration;
+//! * `metrics`: ROC AUC and curve points, Brier score and calibration;
 //! * `evaluation`: the time-split [`evaluate`] and its [`TriageReport`].
 //!
 //! Each file's own docs say what it decides and why.
@@ -37,11 +38,15 @@ mod tree;
 
 use jiff::civil::Date;
 
-pub use collect::{ClaimFeatures, TRIAGE_SAMPLE, TriageClaim, TriageCollector, TriageData};
+pub use collect::{ClaimFeatures, FirstReport, TRIAGE_SAMPLE, TriageClaim, TriageCollector, TriageData};
 pub use evaluation::{ModelReport, TriageReport, evaluate};
-pub use features::{FeatureEncoder, INITIAL_COLUMN, INITIAL_MISSING_COLUMN, LAG_COLUMN, LAG_MISSING_COLUMN};
+pub use features::{
+    FIRST_REPORT_GROUPS, FeatureEncoder, INITIAL_COLUMN, INITIAL_MISSING_COLUMN, LAG_COLUMN, LAG_MISSING_COLUMN,
+};
 pub use logistic::{LogisticModel, Standardizer};
-pub use metrics::{CalibrationBin, brier_score, calibration_by_decile, calibration_error, roc_auc};
+pub use metrics::{
+    CalibrationBin, ROC_FPRS, RocPoint, brier_score, calibration_by_decile, calibration_error, roc_at, roc_auc,
+};
 pub use params::TriageParams;
 pub use target::SevereRule;
 pub use training::{TriageModel, TriageScores, train};

@@ -31,6 +31,7 @@ fn claim(day: i8, initial: Option<i64>, incurred: i64) -> TriageClaim {
         body_part_code: None,
         litigated: false,
         status: ClaimStatus::Open,
+        first_report: FirstReport::default(),
     }
 }
 
@@ -44,6 +45,22 @@ fn auc_counts_pairs_and_ties_half() {
     assert_abs_diff_eq!(roc_auc(&[1.0; 4], &[true, false, false, true]).unwrap(), 0.5);
     assert_abs_diff_eq!(roc_auc(&[0.9, 0.1], &[false, true]).unwrap(), 0.0);
     assert_eq!(roc_auc(&[0.1, 0.2], &[true, true]), None);
+}
+
+#[test]
+fn roc_points_step_down_to_the_allowed_false_positives() {
+    // Scores 0.9 (severe), 0.8 (other), 0.7 (severe), 0.6 (other), 0.5 ×2 (one each).
+    let p = [0.9, 0.8, 0.7, 0.6, 0.5, 0.5];
+    let y = [true, false, true, false, true, false];
+    let at = |f: f64| roc_at(&p, &y, &[f])[0].tpr;
+    assert_abs_diff_eq!(at(0.0), 1.0 / 3.0);
+    assert_abs_diff_eq!(at(0.34), 2.0 / 3.0);
+    assert_abs_diff_eq!(at(0.5), 2.0 / 3.0);
+    // The tie at 0.5 is flagged whole: it takes the false-positive rate to 1.
+    assert_abs_diff_eq!(at(0.99), 2.0 / 3.0);
+    assert_abs_diff_eq!(at(1.0), 1.0);
+    assert!(roc_at(&p, &[true; 6], &ROC_FPRS).is_empty());
+    assert_eq!(roc_at(&p, &y, &ROC_FPRS).len(), ROC_FPRS.len());
 }
 
 #[test]
@@ -204,6 +221,59 @@ fn encoder_puts_rare_and_unseen_levels_into_other() {
 }
 
 #[test]
+fn first_report_columns_join_the_design_only_when_training_claims_have_them() {
+    let plain: Vec<ClaimFeatures<'_>> = (0..40)
+        .map(|i| ClaimFeatures { report_lag: Some(i), initial_incurred: Some(Cents(100)), ..ClaimFeatures::default() })
+        .collect();
+    let before = FeatureEncoder::fit(&plain, 30, 50);
+    assert_eq!(before.columns.last().map(String::as_str), Some(INITIAL_MISSING_COLUMN));
+    assert!(before.first_report_columns().is_empty());
+    // 35 claims with an age, 20 with a wage, 40 with an hour: with
+    // min_count 30, age and hour join, the wage does not.
+    let mut rows = plain.clone();
+    for (i, r) in rows.iter_mut().enumerate() {
+        r.first_report = FirstReport {
+            age_at_injury: (i < 35).then_some(20 + i as u8),
+            weekly_wage: (i < 20).then_some(Cents(50_000)),
+            accident_hour: Some((i % 24) as u8),
+            ..FirstReport::default()
+        };
+    }
+    let enc = FeatureEncoder::fit(&rows, 30, 50);
+    let added = [
+        "age_at_injury",
+        "age_at_injury_sq",
+        "age_at_injury_missing",
+        "accident_hour_sin",
+        "accident_hour_cos",
+        "accident_hour_missing",
+    ];
+    assert_eq!(enc.first_report_columns(), added);
+    assert_eq!(enc.columns[..before.width()], before.columns[..]);
+    let x = enc.encode(&rows);
+    let col = |n: &str| enc.column(n).unwrap();
+    assert_abs_diff_eq!(x[[0, col("age_at_injury")]], 20.0);
+    assert_abs_diff_eq!(x[[0, col("age_at_injury_sq")]], 4.0);
+    assert_eq!((x[[39, col("age_at_injury")]], x[[39, col("age_at_injury_missing")]]), (0.0, 1.0));
+    // 06:00 is a quarter of the way round the clock, 18:00 three quarters.
+    assert_abs_diff_eq!(x[[6, col("accident_hour_sin")]], 1.0, epsilon = 1e-12);
+    assert_abs_diff_eq!(x[[18, col("accident_hour_sin")]], -1.0, epsilon = 1e-12);
+    assert_abs_diff_eq!(x[[0, col("accident_hour_cos")]], 1.0, epsilon = 1e-12);
+    // Values are standardized, indicators are not; the old columns encode as before.
+    let scaled: Vec<&str> = enc.numeric_columns().iter().map(|&c| enc.columns[c].as_str()).collect();
+    assert_eq!(
+        scaled,
+        [LAG_COLUMN, INITIAL_COLUMN, "age_at_injury", "age_at_injury_sq", "accident_hour_sin", "accident_hour_cos"]
+    );
+    let old = before.encode(&rows);
+    assert_eq!(x.slice(ndarray::s![.., ..before.width()]), old);
+    // An encoder saved before these columns existed reads and encodes as it did.
+    let json = serde_json::to_string(&before).unwrap();
+    let read: FeatureEncoder = serde_json::from_str(&json).unwrap();
+    assert_eq!(read.encode(&rows), old);
+}
+
+#[test]
 fn max_levels_keeps_the_most_frequent() {
     let values = [5u16, 5, 5, 7, 7, 9, 9, 9, 9, 1, 1];
     assert_eq!(vocabulary(values.iter().copied(), 2, 2), [5, 9]);
@@ -252,6 +322,12 @@ fn record<'a>(id: &'a str, case: Option<&'a str>, dept: &'a str, job: Option<&'a
         body_part_code: None,
         job_class: job.map(Into::into),
         initial_incurred: Some(Cents(700)),
+        weekly_wage: Some(Cents(80_000)),
+        age_at_injury: Some(37),
+        hours_per_week: Some(38.5),
+        part_time: Some(false),
+        dependents: Some(2),
+        accident_hour: Some(14),
     }
 }
 
@@ -289,6 +365,12 @@ fn collector_merges_in_file_order_and_joins_days_away() {
     let c = &data.claims[0];
     assert_eq!((c.report_lag, c.incurred, c.initial_incurred), (Some(10), Cents(1_500), Some(Cents(700))));
     assert_eq!(data.features(&data.claims[0]).group, Some("field"));
+    let first = data.features(&data.claims[1]).first_report;
+    assert_eq!(
+        (first.weekly_wage, first.age_at_injury, first.hours_per_week),
+        (Some(Cents(80_000)), Some(37), Some(38.5))
+    );
+    assert_eq!((first.part_time, first.dependents, first.accident_hour), (Some(false), Some(2), Some(14)));
     assert_eq!(data.features(&data.claims[1]).group, None);
     assert!(SevereRule::default().severe(&data.claims[2]));
 }
