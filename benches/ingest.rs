@@ -46,6 +46,7 @@ fn claims_only(claims: usize) -> (PathBuf, u64) {
             with_exposure: true,
             with_departments: false,
             scale: claims as f64 / 25_300.0,
+            overdispersion: None,
         };
         generate::write(&params, &full).expect("generate bench data");
         std::fs::create_dir_all(&only).expect("bench folder");

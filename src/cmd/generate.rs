@@ -11,7 +11,8 @@ use riskrank::schema::Month;
 pub const EXAMPLES: &str = "Examples:
   riskrank generate --out /tmp/synthetic                 40 departments, 6 years, seed 7
   riskrank generate --out /tmp/dirty --bad-rows 200      with planted bad rows (listed in bad_rows.csv)
-  riskrank generate --out /tmp/counts --no-exposure      without hours worked";
+  riskrank generate --out /tmp/counts --no-exposure      without hours worked
+  riskrank generate --out /tmp/nb --overdispersion 5 --years 3   negative binomial counts, 3 years";
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -39,6 +40,11 @@ pub struct Args {
     /// Multiplies the expected number of cases and claims (e.g. 40 for about a million claims).
     #[arg(long, default_value_t = 1.0)]
     injuries_scale: f64,
+    /// Gamma-mix each department-month's mean with shape K (negative
+    /// binomial counts: variance μ + μ²/K, as crews, weather and bad weeks
+    /// give real logs); truth.csv keeps the mean before the draw.
+    #[arg(long, value_name = "K")]
+    overdispersion: Option<f64>,
     /// Folder to write into (created if needed).
     #[arg(long)]
     out: PathBuf,
@@ -54,6 +60,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         with_exposure: !args.no_exposure,
         with_departments: !args.no_departments,
         scale: args.injuries_scale,
+        overdispersion: args.overdispersion,
     };
     let summary = generate::write(&params, &args.out)
         .with_context(|| format!("cannot generate synthetic data into {}", args.out.display()))?;

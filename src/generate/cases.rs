@@ -14,7 +14,6 @@ use super::claims::{
     CLAIM_CLASSES, ClaimDraft, ClaimIds, ClaimOrigin, UNLINKED, UNLINKED_CLAIM_RATE, draw_claim, initial_estimate,
 };
 use super::departments::Dept;
-use super::exposure::CellTruth;
 use super::files::DataFile;
 use super::groups::{Group, RECORDABLE};
 use super::params::Window;
@@ -124,18 +123,20 @@ impl<'w> CaseWriter<'w> {
         self.seq = 0;
     }
 
-    /// Draws the cases and claims of `dept` in month `t`, each list in date order.
-    pub fn generate_cell(&mut self, rng: &mut ChaCha8Rng, dept: &Dept, t: usize, cell: &CellTruth) {
+    /// Draws the cases and claims of `dept` in month `t` with mean `mu`
+    /// recordables (the cell's truth, or its gamma-mixed draw), each list
+    /// in date order.
+    pub fn generate_cell(&mut self, rng: &mut ChaCha8Rng, dept: &Dept, t: usize, mu: f64) {
         let month = self.window.month(t);
         if month.month() == 1 {
             self.seq = 0;
         }
         let days = MonthDays::of(month);
-        self.draw_cases(rng, dept, days, cell.mu);
+        self.draw_cases(rng, dept, days, mu);
         let years = t as f64 / 12.0;
         self.claims.clear();
         self.draw_linked_claims(rng, dept, years);
-        self.draw_unlinked_claims(rng, dept, days, cell.mu, years);
+        self.draw_unlinked_claims(rng, dept, days, mu, years);
         self.claims.sort_by_key(|c| c.origin.injury_day);
     }
 

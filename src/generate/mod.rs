@@ -103,6 +103,13 @@
 //! `n_g` = 0.25, 0.3, 0.35 and department reporting-culture multipliers
 //! `m_d, m'_d ~ exp(N(0, 0.3))`. All of them are independent given μ.
 //!
+//! With `--overdispersion k` every department-month's μ_dt is first
+//! multiplied by a Gamma(k, 1/k) draw (mean 1, its own random stream) that
+//! all of the cell's draws share — recordables, first aid cases, near
+//! misses and unlinked claims — so recordable counts are negative binomial
+//! with variance μ + μ²/k. `truth.csv` keeps μ_dt, the mean before the draw:
+//! the best any model can predict.
+//!
 //! # Cases
 //!
 //! The OSHA class of a recordable case is drawn from the group's mix
@@ -253,7 +260,7 @@ use exposure::{CellTruth, build_cells, exposure_row, truth_rows};
 use files::{BadRowEntry, DataFile, drop_stale, write_bad_rows, write_csv};
 use params::Window;
 pub use params::{GenerateParams, GeneratedSummary};
-use random::{CASE_STREAM, ESTIMATE_STREAM, stream};
+use random::{CASE_STREAM, ESTIMATE_STREAM, MIXING_STREAM, gamma_unit_mean, stream};
 use wcio::Tables;
 
 use crate::export::{ExportError, Keep, StagedFolder};
@@ -336,6 +343,7 @@ fn write_data_files(
     for (d, dept) in depts.iter().enumerate() {
         let mut rng = stream(params.seed, CASE_STREAM + d as u64);
         let mut estimates = stream(params.seed, ESTIMATE_STREAM + d as u64);
+        let mut mixing = stream(params.seed, MIXING_STREAM + d as u64);
         cases.start_department();
         for t in 0..window.months {
             let c = d * window.months + t;
@@ -343,7 +351,11 @@ fn write_data_files(
                 bad.exposure_before(c, file, depts, cells)?;
                 file.good(&exposure_row(dept, window.month(t), &cells[c]))?;
             }
-            cases.generate_cell(&mut rng, dept, t, &cells[c]);
+            let mu = match params.overdispersion {
+                Some(shape) => cells[c].mu * gamma_unit_mean(&mut mixing, shape),
+                None => cells[c].mu,
+            };
+            cases.generate_cell(&mut rng, dept, t, mu);
             cases.estimate_claims(&mut estimates);
             cases.write_cell(c, dept, t, &mut injuries, &mut claims, &mut bad)?;
         }

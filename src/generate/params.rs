@@ -17,6 +17,12 @@ pub struct GenerateParams {
     pub with_departments: bool,
     /// Multiplies expected case counts (and so claims); lets benches make 1M+ rows.
     pub scale: f64,
+    /// Shape k of a gamma mixing draw per department-month: the cell's
+    /// mean becomes μ × Gamma(k, 1/k) before the Poisson draws (negative
+    /// binomial counts, variance μ + μ²/k). `None`: pure Poisson. The
+    /// truth keeps μ, the mean before the draw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub overdispersion: Option<f64>,
 }
 
 impl Default for GenerateParams {
@@ -31,6 +37,7 @@ impl Default for GenerateParams {
             with_exposure: true,
             with_departments: true,
             scale: 1.0,
+            overdispersion: None,
         }
     }
 }
@@ -67,6 +74,11 @@ impl Window {
         }
         if !(params.scale.is_finite() && params.scale > 0.0 && params.scale <= 10_000.0) {
             return invalid(format!("the injuries scale must be above 0 and at most 10000, not {}", params.scale));
+        }
+        if let Some(k) = params.overdispersion
+            && !(k.is_finite() && k > 0.0 && k <= 1e6)
+        {
+            return invalid(format!("the overdispersion shape must be above 0 and at most 1000000, not {k}"));
         }
         let months = params.years as usize * 12;
         let start = params.end.plus(1 - months as i32);

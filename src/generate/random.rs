@@ -4,7 +4,7 @@
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use rand_distr::{Distribution, Poisson, StandardNormal};
+use rand_distr::{Distribution, Gamma, Poisson, StandardNormal};
 
 pub const DEPT_STREAM: u64 = 1;
 pub const EXPOSURE_STREAM: u64 = 2;
@@ -14,6 +14,9 @@ pub const CASE_STREAM: u64 = 1000;
 /// `ESTIMATE_STREAM + d`: the initial case estimates of department `d`. Far
 /// above `CASE_STREAM + d` for any allowed number of departments.
 pub const ESTIMATE_STREAM: u64 = 1 << 32;
+/// `MIXING_STREAM + d`: the gamma mixing draws of department `d` (only
+/// with `--overdispersion`, so a Poisson city's values do not move).
+pub const MIXING_STREAM: u64 = 2 << 32;
 
 pub fn stream(seed: u64, id: u64) -> ChaCha8Rng {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -36,6 +39,11 @@ pub fn pareto(rng: &mut ChaCha8Rng, scale: f64, shape: f64) -> f64 {
 
 pub fn poisson(rng: &mut ChaCha8Rng, mu: f64) -> usize {
     if mu > 0.0 && mu.is_finite() { Poisson::new(mu).map(|p| p.sample(rng) as usize).unwrap_or(0) } else { 0 }
+}
+
+/// A Gamma(k, 1/k) draw: mean 1, variance 1/k.
+pub fn gamma_unit_mean(rng: &mut ChaCha8Rng, shape: f64) -> f64 {
+    Gamma::new(shape, 1.0 / shape).map_or(1.0, |g| g.sample(rng))
 }
 
 /// Cumulative weights for sampling an index.
