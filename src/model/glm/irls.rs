@@ -69,7 +69,6 @@ impl<D: Design> Problem<'_, D> {
     /// Solves the IRLS normal equations at `lin = Xβ`. With `check_collinear`, also rejects
     /// pivots showing a column that is (nearly) a linear combination of the preceding ones.
     fn irls_solve(&self, lin: &Array1<f64>, check_collinear: bool) -> Result<Array1<f64>, GlmError> {
-        let (a, b) = (1.0 - self.family.power(), 2.0 - self.family.power());
         let n = lin.len();
         let mut big_w = Array1::<f64>::zeros(n);
         let mut wz = Array1::<f64>::zeros(n);
@@ -78,9 +77,10 @@ impl<D: Design> Problem<'_, D> {
             if w > 0.0 {
                 let eta = clamp_eta(lin[i] + self.offset[i]);
                 let mu = eta.exp();
-                big_w[i] = w * (b * eta).exp(); // w·μ^(2−p)
-                // W·z = W·(η − offset) + w·(y − μ)·μ^(1−p), without dividing by μ
-                wz[i] = big_w[i] * lin[i] + w * (self.y[i] - mu) * (a * eta).exp();
+                let (weight, score) = self.family.irls_factors(eta);
+                big_w[i] = w * weight; // w·μ²/V(μ)
+                // W·z = W·(η − offset) + w·(y − μ)·μ/V(μ), without dividing by μ
+                wz[i] = big_w[i] * lin[i] + w * (self.y[i] - mu) * score;
             }
         }
         let (mut xtwx, rhs) = self.design.normal(&big_w, &wz);

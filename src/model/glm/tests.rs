@@ -91,6 +91,56 @@ fn poisson_recovers_true_coefficients() {
     assert!((mu.sum() - y.sum()).abs() < 1e-8 * y.sum());
 }
 
+/// Negative binomial counts: Poisson(μ × Gamma(k, 1/k)), so 1/θ = 1/k.
+fn simulate_negative_binomial(n: usize, seed: u64, k: f64) -> (Array2<f64>, Array1<f64>, Array1<f64>) {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let (x, offset) = features(&mut rng, n);
+    let mix = Gamma::new(k, 1.0 / k).unwrap();
+    let y = true_mean(&x, &offset, &TRUE_POISSON).mapv(|m| {
+        let lambda = m * mix.sample(&mut rng);
+        if lambda > 0.0 { Poisson::new(lambda).unwrap().sample(&mut rng) } else { 0.0 }
+    });
+    (x, y, offset)
+}
+
+#[test]
+fn negative_binomial_recovers_true_coefficients_and_solves_its_own_score() {
+    let (x, y, offset) = simulate_negative_binomial(20_000, 11, 2.0);
+    let alpha = 0.5;
+    let m =
+        params(Family::NegativeBinomial { alpha }).fit_offset(x.view(), y.view(), Some(offset.view()), None).unwrap();
+    assert!(m.converged, "{m:?}");
+    assert!((m.intercept - TRUE_POISSON[0]).abs() < 0.1, "{m:?}");
+    for j in 0..3 {
+        assert!((m.coefficients[j] - TRUE_POISSON[j + 1]).abs() < 0.08, "{m:?}");
+    }
+    // The NB score Σ x (y − μ)/(1 + αμ) vanishes at its MLE.
+    let mu = m.predict_mean(x.view(), Some(offset.view()));
+    let r: Array1<f64> = (0..y.len()).map(|i| (y[i] - mu[i]) / (1.0 + alpha * mu[i])).collect();
+    assert!(r.sum().abs() < 1e-6 * y.sum(), "{}", r.sum());
+    for j in 0..x.ncols() {
+        let g = x.column(j).dot(&r);
+        let size: f64 = x.column(j).iter().zip(&y).map(|(a, b)| (a * b).abs()).sum();
+        assert!(g.abs() < 1e-6 * size, "column {j}: {g}");
+    }
+}
+
+#[test]
+fn negative_binomial_deviance_tends_to_poisson_and_alpha_is_checked() {
+    for (y, eta) in [(0.0, 0.3), (3.0, 1.2), (12.0, 2.0)] {
+        let poisson = Family::Poisson.unit_deviance(y, eta);
+        let nb = Family::NegativeBinomial { alpha: 1e-9 }.unit_deviance(y, eta);
+        assert!((poisson - nb).abs() < 1e-6, "{y} {eta}: {poisson} {nb}");
+        // More variance: the same residual costs less deviance.
+        let wide = Family::NegativeBinomial { alpha: 0.5 }.unit_deviance(y, eta);
+        assert!(wide <= poisson + 1e-12, "{y} {eta}: {wide} {poisson}");
+        assert_eq!(Family::NegativeBinomial { alpha: 0.0 }.unit_deviance(y, eta), poisson);
+    }
+    for alpha in [-0.1, f64::NAN, f64::INFINITY] {
+        assert!(GlmParams::new(Family::NegativeBinomial { alpha }).check().is_err(), "{alpha}");
+    }
+}
+
 #[test]
 fn tweedie_and_gamma_recover_true_coefficients() {
     let (x, y, offset) = simulate_tweedie(20_000, 11, 1.5, 30.0);
