@@ -123,11 +123,27 @@ pub struct Limits {
     pub max_hours_per_head: f64,
     /// Headcount of one department, at most.
     pub max_headcount: f64,
+    /// Dollars at which each claim is capped in the capped loss rate and
+    /// the severity model; what lies above returns as a large-claim load.
+    pub large_claim_limit: f64,
+}
+
+impl Limits {
+    /// The per-claim cap, in cents.
+    pub fn claim_cap(&self) -> crate::schema::Cents {
+        crate::schema::Cents((self.large_claim_limit * 100.0).round() as i64)
+    }
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { earliest_year: 1980, max_hours_per_month: 1e8, max_hours_per_head: 744.0, max_headcount: 1e6 }
+        Limits {
+            earliest_year: 1980,
+            max_hours_per_month: 1e8,
+            max_hours_per_head: 744.0,
+            max_headcount: 1e6,
+            large_claim_limit: 100_000.0,
+        }
     }
 }
 
@@ -295,6 +311,10 @@ impl Config {
         let g = &self.gate;
         if !(g.min_actual_to_expected > 0.0 && g.min_actual_to_expected < 1.0 && g.max_actual_to_expected > 1.0) {
             return Err("[gate] needs 0 < min_actual_to_expected < 1 < max_actual_to_expected".to_string());
+        }
+        let cap = self.limits.large_claim_limit;
+        if !(cap.is_finite() && (1.0..=1e12).contains(&cap)) {
+            return Err(format!("[limits] large_claim_limit must be between 1 and 1e12 dollars, not {cap}"));
         }
         let share = self.gate.max_quarantined_share;
         if !(0.0..=1.0).contains(&share) {

@@ -234,6 +234,9 @@ pub struct Panel {
     /// Department-months with cases or claims but no hours although
     /// exposure was given: their rates are empty.
     pub unexposed_activity: Vec<(String, Month)>,
+    /// The per-claim cap of the capped losses (`[limits] large_claim_limit`).
+    #[serde(skip)]
+    pub claim_cap: Cents,
 }
 
 impl Panel {
@@ -287,7 +290,7 @@ impl Panel {
                 DepartmentSeries { code, name, group, months: series }
             })
             .collect();
-        Panel { start, end, has_exposure, departments, unexposed_activity }
+        Panel { start, end, has_exposure, departments, unexposed_activity, claim_cap: builder.claim_cap }
     }
 
     pub fn months(&self) -> impl Iterator<Item = Month> + use<> {

@@ -29,7 +29,7 @@ fn structural_fit_recovers_the_true_season_and_levels() {
     let (panel, truth) = city(5, dir.path());
     let truth = truth.unwrap();
     let n = panel.departments.len();
-    let s = Structural::fit(&panel, panel.end).unwrap();
+    let s = Structural::fit(&panel, panel.end, &Default::default()).unwrap();
     // The generator's season is A·cos(2π(m − 7)/12) = −A·cos(2π(m − 1)/12).
     // Tolerance: three standard errors (√(2/cases) for a harmonic), at least 0.04.
     for (group, amplitude) in [("public_safety", 0.12), ("field_operations", 0.15), ("office", 0.06)] {
@@ -176,7 +176,7 @@ fn broken_model_files_are_clear_errors() {
     let p = Path::new("m.json");
     let err = |s: &str| model_file::parse(p, s.as_bytes()).unwrap_err().to_string();
     assert!(err(&text[..text.len() / 2]).contains("corrupt or truncated"));
-    assert!(err(&text.replace("\"format_version\": 2", "\"format_version\": 99")).contains("version 99"));
+    assert!(err(&text.replace("\"format_version\": 3", "\"format_version\": 99")).contains("version 99"));
     assert!(err(&text.replace("\"riskrank-model\"", "\"other\"")).contains("not a riskrank model file"));
     assert!(err(&text.replace("\"log_rate_3m\"", "\"log_rate_4m\"")).contains("features do not match"));
     // Any edited number breaks the seal; so does a file without one.
@@ -204,7 +204,7 @@ fn structural_fit_finds_the_large_level_shift_and_no_false_one() {
         .filter(|r| !r[at].is_empty())
         .map(|r| (r[0].to_string(), r[at].to_string()))
         .collect();
-    let s = Structural::fit(&panel, panel.end).unwrap();
+    let s = Structural::fit(&panel, panel.end, &Default::default()).unwrap();
     let found: Vec<(String, String)> = (0..panel.departments.len())
         .filter_map(|d| s.break_month(d).map(|m| (panel.departments[d].code.clone(), m.to_string())))
         .collect();

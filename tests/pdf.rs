@@ -118,6 +118,7 @@ fn report_data(rated: bool) -> ReportData {
             skill_vs_trailing12: vec![(1, 0.043), (3, 0.121), (12, 0.187)],
             coverage_90: vec![(1, 0.912), (3, 0.874)],
             spearman_observed: Some(0.71),
+            dispersion: 0.12,
         }),
         tier_rule: riskrank::rank::tier_rule(&Default::default()),
         definitions: definitions(),

@@ -123,6 +123,28 @@ pub fn print_backtest(report: &BacktestReport) {
             m.coverage_90.map_or("-".into(), |c| format!("{:.3}", c)),
         );
     }
+    if let Some(alpha) = report.metrics.iter().find(|m| m.predictor == "model").and_then(|m| m.dispersion) {
+        println!(
+            "estimated dispersion 1/θ {alpha:.3} ({}): the intervals are negative binomial with it",
+            if alpha < 0.01 { "counts vary as Poisson" } else { "counts vary more than Poisson" }
+        );
+    }
+    if !report.cost.is_empty() {
+        println!(
+            "cost, {} months after each origin, against the {} incurred:",
+            report.cost[0].months, report.cost[0].against
+        );
+        println!("  {:<16} {:>22} {:>18} {:>18}", "predictor", "money-weighted error", "city total bias", "worst fold");
+        for c in &report.cost {
+            println!(
+                "  {:<16} {:>22.3} {:>17.1}% {:>17.1}%",
+                c.predictor,
+                c.money_weighted_error,
+                100.0 * c.total_error,
+                100.0 * c.worst_total_error
+            );
+        }
+    }
     println!(
         "experience credibility lowers deviance: {}",
         if report.credibility_helps { "yes (ranking uses it)" } else { "no" }

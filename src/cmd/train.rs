@@ -40,6 +40,10 @@ pub struct Args {
     /// Skip the backtest (faster; the model file then has no metrics).
     #[arg(long)]
     pub no_backtest: bool,
+    /// Keep the default structural hyperparameters instead of choosing them
+    /// by the rolling-origin search on this data (recorded in the model file).
+    #[arg(long)]
+    pub no_search: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<Status> {
@@ -49,7 +53,8 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     }
     pipeline::check_writable(args.out.as_deref().and_then(Path::parent).unwrap_or(Path::new("models")))?;
     let params = TrainParams { origins: args.origins, ridge: args.ridge, ..TrainParams::default() };
-    let options = TrainOptions { params, backtest: (!args.no_backtest).then(BacktestParams::default) };
+    let options =
+        TrainOptions { params, backtest: (!args.no_backtest).then(BacktestParams::default), search: !args.no_search };
     let start = Instant::now();
     let bar = super::progress::bar(0, "backtest");
     let trained = train::train(&settings.source(args.force), args.truth.as_deref(), &options, &|| bar.inc(1));

@@ -23,6 +23,9 @@ struct ExpectedRow {
     department: String,
     month: Month,
     expected_recordable: f64,
+    /// Absent from truth files written before the cost was scored.
+    #[serde(default)]
+    expected_incurred: Option<f64>,
 }
 
 pub const TRUTH_DEPARTMENTS_FILE: &str = "truth_departments.csv";
@@ -88,12 +91,15 @@ fn decimals<const N: usize, S: Serializer>(value: &f64, s: S) -> Result<S::Ok, S
 /// Reads a truth file.
 pub fn read(path: &Path) -> Result<Truth, ExportError> {
     let error = |source| ExportError::Read { path: path.to_path_buf(), source };
-    let mut expected = BTreeMap::new();
+    let (mut expected, mut incurred) = (BTreeMap::new(), BTreeMap::new());
     for row in csv::Reader::from_path(path).map_err(error)?.deserialize::<ExpectedRow>() {
         let row = row.map_err(error)?;
+        if let Some(cost) = row.expected_incurred {
+            incurred.insert((row.department.clone(), row.month), cost);
+        }
         expected.insert((row.department, row.month), row.expected_recordable);
     }
-    Ok(Truth::new(expected))
+    Ok(Truth::new(expected).with_incurred(incurred))
 }
 
 /// Reads `truth.csv` of a data folder; `None` when there is none.

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::cost_score::{self, CostRow, CostScored};
 use super::frequency::{self, RiskModel, TrainParams};
 use super::glm::GlmError;
 use super::plain::PlainGlm;
@@ -37,12 +38,23 @@ impl Default for BacktestParams {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Truth {
     expected: BTreeMap<(String, Month), f64>,
+    /// Expected ultimate incurred dollars, where the truth gives them.
+    incurred: BTreeMap<(String, Month), f64>,
 }
 
 impl Truth {
     /// From (department, month) → expected recordable cases.
     pub fn new(expected: BTreeMap<(String, Month), f64>) -> Self {
-        Truth { expected }
+        Truth { expected, incurred: BTreeMap::new() }
+    }
+
+    /// With (department, month) → expected ultimate incurred dollars.
+    pub fn with_incurred(self, incurred: BTreeMap<(String, Month), f64>) -> Self {
+        Truth { incurred, ..self }
+    }
+
+    pub fn incurred(&self, department: &str, month: Month) -> Option<f64> {
+        self.incurred.get(&(department.to_string(), month)).copied()
     }
 
     pub fn get(&self, department: &str, month: Month) -> Option<f64> {
@@ -83,6 +95,11 @@ pub struct MetricRow {
     pub gini: f64,
     /// Share of observed counts inside the 90% interval (models only).
     pub coverage_90: Option<f64>,
+    /// The models' estimated negative binomial dispersion 1/θ, the mean
+    /// over folds (models only; 0 = no more variance than Poisson). The
+    /// intervals are negative binomial with it.
+    #[serde(default)]
+    pub dispersion: Option<f64>,
 }
 
 /// The whole backtest.
@@ -94,6 +111,9 @@ pub struct BacktestReport {
     /// Whether experience credibility lowered the mean deviance over all
     /// horizons (so ranking uses it).
     pub credibility_helps: bool,
+    /// The cost predictors over the three months after each origin.
+    #[serde(default)]
+    pub cost: Vec<CostRow>,
 }
 
 impl BacktestReport {
@@ -114,6 +134,8 @@ struct Scored {
     /// Indexed like `PREDICTORS`; `NaN` where unavailable (oracle without truth).
     mu: [f64; PREDICTORS.len()],
     intervals: [(u64, u64); 2],
+    /// The fold model's dispersion 1/θ.
+    dispersion: f64,
 }
 
 /// Runs the backtest. `progress` is told after each fold.
@@ -126,12 +148,24 @@ pub fn run(
     let max_h = params.horizons.iter().copied().max().unwrap_or(1);
     let folds = folds(panel, params);
     let (Some(first), Some(last)) = (folds.iter().map(|f| f.0).min(), folds.iter().map(|f| f.0).max()) else {
-        return Ok(BacktestReport { params: params.clone(), folds: 0, metrics: Vec::new(), credibility_helps: false });
+        return Ok(BacktestReport {
+            params: params.clone(),
+            folds: 0,
+            metrics: Vec::new(),
+            credibility_helps: false,
+            cost: Vec::new(),
+        });
     };
     let bank_start = first.plus(-(params.train.origins as i32)).max(panel.start.plus(11));
-    let bank = frequency::feature_bank(panel, bank_start, last, max_h.max(params.train.max_horizon))?;
+    let bank = frequency::feature_bank(
+        panel,
+        bank_start,
+        last,
+        max_h.max(params.train.max_horizon),
+        &params.train.structural,
+    )?;
     let origins: Vec<Month> = Month::range(first, last).collect();
-    let scored: Vec<Vec<Scored>> = origins
+    let scored: Vec<(Vec<Scored>, Vec<CostScored>)> = origins
         .par_iter()
         .map(|&origin| {
             let out = score_origin(panel, truth, params, &bank, origin);
@@ -139,8 +173,12 @@ pub fn run(
             out
         })
         .collect::<Result<_, _>>()?;
+    let (scored, cost): (Vec<Vec<Scored>>, Vec<Vec<CostScored>>) = scored.into_iter().unzip();
     let scored: Vec<Scored> = scored.into_iter().flatten().collect();
-    Ok(summarise(params, folds.len(), &scored, truth.is_some()))
+    let cost: Vec<CostScored> = cost.into_iter().flatten().collect();
+    let mut report = summarise(params, folds.len(), &scored, truth.is_some());
+    report.cost = cost_score::summarise(&cost, truth.is_some());
+    Ok(report)
 }
 
 /// The last `months` months held out: the models are trained on the data
@@ -159,13 +197,18 @@ pub struct Holdout {
     pub spearman_truth: Option<f64>,
     pub spearman_observed: f64,
     pub coverage_90: f64,
+    /// The cost predictors over the held-out months (the first three).
+    pub cost: Vec<CostRow>,
 }
 
 /// Trains on all but the last `months` months and scores those.
 pub fn holdout(panel: &Panel, truth: Option<&Truth>, months: u32, params: &TrainParams) -> Result<Holdout, GlmError> {
     let origin = panel.end.plus(-(months as i32));
+    // As `train` does, on what was known at the origin.
+    let (params, _) = super::search::choose(panel, origin, params)?;
+    let params = &params;
     let bank_start = origin.plus(-(params.origins as i32)).max(panel.start.plus(11));
-    let bank = frequency::feature_bank(panel, bank_start, origin, params.max_horizon.max(months))?;
+    let bank = frequency::feature_bank(panel, bank_start, origin, params.max_horizon.max(months), &params.structural)?;
     let rows = frequency::training_rows(&bank, origin, params);
     let model = frequency::train(panel, &rows, origin, params)?;
     let horizons: Vec<u32> = (1..=months).collect();
@@ -176,6 +219,8 @@ pub fn holdout(panel: &Panel, truth: Option<&Truth>, months: u32, params: &Train
         .collect();
     let plain = plain_baseline(panel, origin);
     let scored = score(panel, truth, &model, plain.as_ref(), &targets);
+    let cost =
+        cost_score::summarise(&cost_score::score_origin(panel, truth, &model, &targets, origin), truth.is_some());
     let y: Vec<f64> = scored.iter().map(|s| s.observed).collect();
     let deviance = std::array::from_fn(|p| {
         let mu: Vec<f64> = scored.iter().map(|s| s.mu[p].max(1e-12)).collect();
@@ -211,6 +256,7 @@ pub fn holdout(panel: &Panel, truth: Option<&Truth>, months: u32, params: &Train
         spearman_truth: truth.map(|_| spearman(&rate(&pred), &rate(&tru))),
         spearman_observed: spearman(&rate(&pred), &rate(&obs)),
         coverage_90: coverage(&scored.iter().collect::<Vec<_>>(), MODEL),
+        cost,
     })
 }
 
@@ -243,10 +289,10 @@ fn score_origin(
     params: &BacktestParams,
     bank: &[crate::model::features::Features],
     origin: Month,
-) -> Result<Vec<Scored>, GlmError> {
+) -> Result<(Vec<Scored>, Vec<CostScored>), GlmError> {
     let rows = frequency::training_rows(bank, origin, &params.train);
     if rows.is_empty() {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), Vec::new()));
     }
     let model = frequency::train(panel, &rows, origin, &params.train)?;
     let targets: Vec<&FeatureRow> = bank
@@ -256,7 +302,9 @@ fn score_origin(
         .filter(|r| r.observed.is_some())
         .collect();
     let plain = plain_baseline(panel, origin);
-    Ok(score(panel, truth, &model, plain.as_ref(), &targets))
+    let at_origin: Vec<&FeatureRow> = bank.iter().flat_map(|f| f.rows.iter()).filter(|r| r.origin == origin).collect();
+    let cost = cost_score::score_origin(panel, truth, &model, &at_origin, origin);
+    Ok((score(panel, truth, &model, plain.as_ref(), &targets), cost))
 }
 
 /// The plain GLM at an origin, or none when it cannot be fitted (no case
@@ -298,6 +346,7 @@ fn score(
                     t.unwrap_or(f64::NAN),
                 ],
                 intervals: [model.interval(plain[i]), model.interval(cred[i])],
+                dispersion: model.overdispersion,
             }
         })
         .collect()
@@ -390,6 +439,7 @@ fn summarise(params: &BacktestParams, folds: usize, scored: &[Scored], has_truth
                 top5_hit_rate: per_fold_mean(&common, |g| top5_hit(g, p)),
                 gini: per_fold_mean(&common, |g| gini(g, p)),
                 coverage_90: (p <= MODEL_CREDIBILITY).then(|| coverage(&common, p)),
+                dispersion: (p <= MODEL_CREDIBILITY).then(|| per_fold_mean(&common, |g| g[0].dispersion)),
             });
         }
     }
@@ -397,7 +447,7 @@ fn summarise(params: &BacktestParams, folds: usize, scored: &[Scored], has_truth
         metrics.iter().filter(|m| m.predictor == name).map(|m| m.mean_deviance * m.rows as f64).sum()
     };
     let credibility_helps = total("model_credibility") < total("model");
-    BacktestReport { params: params.clone(), folds, metrics, credibility_helps }
+    BacktestReport { params: params.clone(), folds, metrics, credibility_helps, cost: Vec::new() }
 }
 
 /// The mean of `f` over the folds (rows grouped by origin and horizon).

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::codes::{CodeKind, CodeTable};
 use crate::model::credibility::{self, Unit};
 use crate::model::glm::GlmError;
-use crate::model::structural::Structural;
+use crate::model::structural::{Structural, StructuralParams};
 use crate::panel::Panel;
 use crate::schema::Month;
 
@@ -98,8 +98,14 @@ struct OriginState {
 /// Features of every department at `origin`, for each horizon (months
 /// after the origin). Departments without hours in the target month are
 /// left out when the panel has exposure and `hours` is `Actual`.
-pub fn at(panel: &Panel, origin: Month, horizons: &[u32], hours: TargetHours) -> Result<Features, GlmError> {
-    let structural = Structural::fit(panel, origin)?;
+pub fn at(
+    panel: &Panel,
+    origin: Month,
+    horizons: &[u32],
+    hours: TargetHours,
+    structural: &StructuralParams,
+) -> Result<Features, GlmError> {
+    let structural = Structural::fit(panel, origin, structural)?;
     let states = origin_states(panel, origin);
     let n = panel.departments.len();
     let mut rows = Vec::with_capacity(states.len() * horizons.len());

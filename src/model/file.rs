@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::backtest::BacktestReport;
 use super::frequency::{RiskModel, TrainParams};
+use super::search::SearchReport;
 use super::triage::TriageModel;
 use crate::schema::Month;
 
@@ -17,7 +18,10 @@ pub const FORMAT: &str = "riskrank-model";
 /// Bumped whenever the layout or the meaning of a field changes. Version 2:
 /// the `log_structural_rate` feature comes from the structural fit with a
 /// common trend and level shifts, so version-1 coefficients no longer apply.
-pub const FORMAT_VERSION: u32 = 2;
+/// Version 3: the structural fit is negative binomial at its estimated
+/// dispersion, with group levels and hyperparameters chosen per city, and
+/// the expected incurred is frequency × credible severity.
+pub const FORMAT_VERSION: u32 = 3;
 
 /// One training input, as hashed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -93,6 +97,10 @@ pub struct ModelFile {
     pub feature_names: Vec<String>,
     pub training_window: TrainingWindow,
     pub hyperparameters: TrainParams,
+    /// How the structural hyperparameters were chosen (absent when they
+    /// were given, or the history was too short to search).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hyperparameter_search: Option<SearchReport>,
     pub model: RiskModel,
     pub triage: Option<TriageModel>,
     pub triage_evaluation: Option<TriageSummary>,

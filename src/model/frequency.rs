@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use super::credibility::{self, Unit};
 use super::glm::{Family, Glm, GlmError, GlmParams};
+use super::severity::Severity;
+use super::structural::StructuralParams;
 use crate::model::features::{self, FeatureRow, Features, TargetHours};
 use crate::panel::Panel;
 use crate::schema::Month;
@@ -25,11 +27,21 @@ pub struct TrainParams {
     pub ridge: f64,
     /// Tweedie power of the cost model.
     pub cost_power: f64,
+    /// The structural fit's (chosen by `train`'s search when it runs;
+    /// model files without it were trained with the defaults).
+    #[serde(default)]
+    pub structural: StructuralParams,
 }
 
 impl Default for TrainParams {
     fn default() -> Self {
-        TrainParams { origins: 36, max_horizon: 12, ridge: 100_000.0, cost_power: 1.5 }
+        TrainParams {
+            origins: 36,
+            max_horizon: 12,
+            ridge: 100_000.0,
+            cost_power: 1.5,
+            structural: StructuralParams::default(),
+        }
     }
 }
 
@@ -51,7 +63,12 @@ pub struct Experience {
 pub struct RiskModel {
     pub rated: bool,
     pub frequency: Glm,
+    /// The Tweedie cost GLM: the baseline the backtest scores the
+    /// severity model against (and the cost when there is no severity).
     pub cost: Option<Glm>,
+    /// Frequency × credible severity: the expected incurred of ranking.
+    #[serde(default)]
+    pub severity: Option<Severity>,
     /// Negative-binomial 1/θ of the frequency model (0 = Poisson).
     pub overdispersion: f64,
     /// Per department code, in panel order at training.
@@ -70,11 +87,12 @@ pub fn feature_bank(
     first_origin: Month,
     last_origin: Month,
     max_horizon: u32,
+    structural: &StructuralParams,
 ) -> Result<Vec<Features>, GlmError> {
     use rayon::prelude::*;
     let horizons: Vec<u32> = (1..=max_horizon).collect();
     let origins: Vec<Month> = Month::range(first_origin, last_origin).collect();
-    origins.par_iter().map(|&o| features::at(panel, o, &horizons, TargetHours::Actual)).collect()
+    origins.par_iter().map(|&o| features::at(panel, o, &horizons, TargetHours::Actual, structural)).collect()
 }
 
 /// Training rows for a model whose data ends at `cutoff`: origins in the
@@ -112,7 +130,7 @@ pub fn train(panel: &Panel, rows: &[&FeatureRow], cutoff: Month, params: &TrainP
     let frequency = glm.fit_offset(x.view(), y.view(), Some(offset.view()), None)?.ensure_converged()?;
     let mu = frequency.predict_mean(x.view(), Some(offset.view()));
     let overdispersion = moment_overdispersion(&y, &mu);
-    let experience = experience(panel, rows, &y, &mu);
+    let experience = experience(panel, rows, &y, &mu, overdispersion);
 
     let cost_y: Array1<f64> = rows
         .iter()
@@ -128,6 +146,7 @@ pub fn train(panel: &Panel, rows: &[&FeatureRow], cutoff: Month, params: &TrainP
         rated: panel.has_exposure,
         frequency,
         cost,
+        severity: Severity::fit(panel, cutoff),
         overdispersion,
         departments: panel.departments.iter().map(|d| d.code.clone()).collect(),
         experience,
@@ -145,13 +164,16 @@ fn moment_overdispersion(y: &Array1<f64>, mu: &Array1<f64>) -> f64 {
 }
 
 /// Each department's A/E on the one-month-ahead training rows, blended by
-/// Bühlmann-Straub (ratios weighted by expected cases).
-fn experience(panel: &Panel, rows: &[&FeatureRow], y: &Array1<f64>, mu: &Array1<f64>) -> Vec<Experience> {
+/// Bühlmann-Straub. A month's ratio y/μ has variance (1 + αμ)/μ under the
+/// negative binomial with 1/θ = `alpha`, so it weighs μ/(1 + αμ) (expected
+/// cases when Poisson): with overdispersion a big department's months are
+/// noisier than their expected cases say, and its credibility is less.
+fn experience(panel: &Panel, rows: &[&FeatureRow], y: &Array1<f64>, mu: &Array1<f64>, alpha: f64) -> Vec<Experience> {
     let mut units = vec![Unit::default(); panel.departments.len()];
     for (i, r) in rows.iter().enumerate().filter(|(_, r)| r.horizon == 1) {
         if mu[i] > 0.0 {
             units[r.department].x.push(y[i] / mu[i]);
-            units[r.department].w.push(mu[i]);
+            units[r.department].w.push(mu[i] / (1.0 + alpha * mu[i]));
         }
     }
     let fitted = credibility::buhlmann_straub(&units);
@@ -208,8 +230,23 @@ impl RiskModel {
         self.experience_for(panel).iter().map(|e| e.factor).collect()
     }
 
-    /// Expected incurred dollars per row (0 without a cost model).
-    pub fn predict_incurred(&self, rows: &[&FeatureRow]) -> Vec<f64> {
+    /// Expected incurred dollars per row: the predicted cases (`cases`,
+    /// as [`RiskModel::predict_cases`] gave them) times the department's
+    /// severity in the target month; the Tweedie GLM's when the model has
+    /// no severity (0 without either).
+    pub fn predict_incurred(&self, panel: &Panel, rows: &[&FeatureRow], cases: &[f64]) -> Vec<f64> {
+        match &self.severity {
+            Some(s) => rows
+                .iter()
+                .zip(cases)
+                .map(|(r, c)| c * s.per_case(&panel.departments[r.department].code, r.target))
+                .collect(),
+            None => self.predict_incurred_tweedie(rows),
+        }
+    }
+
+    /// Expected incurred dollars per row by the Tweedie GLM (0 without it).
+    pub fn predict_incurred_tweedie(&self, rows: &[&FeatureRow]) -> Vec<f64> {
         match (&self.cost, rows.is_empty()) {
             (Some(cost), false) => {
                 let (x, offset) = design(rows);

@@ -7,12 +7,15 @@
 //! read files: the pipeline reads the data once and hands them the panel.
 
 pub mod backtest;
+pub mod cost_score;
 pub mod credibility;
 pub mod features;
 pub mod file;
 pub mod frequency;
 pub mod glm;
 pub mod plain;
+pub mod search;
+pub mod severity;
 pub mod structural;
 pub mod triage;
 
@@ -38,11 +41,14 @@ pub struct TrainOptions {
     /// Run the backtest (its metrics go into the model file, and it decides
     /// whether ranking uses experience credibility).
     pub backtest: Option<BacktestParams>,
+    /// Choose the structural hyperparameters by [`search`] (else
+    /// `params.structural` is used as given).
+    pub search: bool,
 }
 
 impl Default for TrainOptions {
     fn default() -> Self {
-        TrainOptions { params: TrainParams::default(), backtest: Some(BacktestParams::default()) }
+        TrainOptions { params: TrainParams::default(), backtest: Some(BacktestParams::default()), search: true }
     }
 }
 
@@ -73,15 +79,27 @@ pub fn train(
     if months < MIN_MONTHS {
         return Err(ModelError::TooShort { months, start: panel.start, end: panel.end, needed: MIN_MONTHS });
     }
-    let params = &options.params;
     let cutoff = panel.end;
+    let (params, search) =
+        if options.search { search::choose(panel, cutoff, &options.params)? } else { (options.params.clone(), None) };
+    let params = &params;
     let first_origin = cutoff.plus(-(params.origins as i32)).max(panel.start.plus(11));
-    let bank = frequency::feature_bank(panel, first_origin, cutoff.plus(-1), params.max_horizon)?;
+    let bank = frequency::feature_bank(panel, first_origin, cutoff.plus(-1), params.max_horizon, &params.structural)?;
     let rows = frequency::training_rows(&bank, cutoff, params);
     let mut model = frequency::train(panel, &rows, cutoff, params)?;
 
+    // The backtest's folds use the chosen structural hyperparameters (the
+    // search saw the months they score, so their figures lean optimistic
+    // by the search's small gain; searching again per fold would multiply
+    // its cost by the folds).
     let backtest = match &options.backtest {
-        Some(bt) => Some(backtest::run(panel, data.truth, bt, progress)?),
+        Some(bt) => {
+            let bt = BacktestParams {
+                train: TrainParams { structural: params.structural, ..bt.train.clone() },
+                ..bt.clone()
+            };
+            Some(backtest::run(panel, data.truth, &bt, progress)?)
+        }
         None => None,
     };
     model.use_experience = backtest.as_ref().is_some_and(|b| b.credibility_helps);
@@ -93,6 +111,7 @@ pub fn train(
         feature_names: features::NAMES.iter().map(|s| s.to_string()).collect(),
         training_window: TrainingWindow { panel_start: panel.start, first_origin, cutoff },
         hyperparameters: params.clone(),
+        hyperparameter_search: search,
         model,
         triage,
         triage_evaluation,

@@ -21,7 +21,7 @@ pub struct Prepared {
 
 /// Reads `source` up to its as-of month, and `truth` when given.
 pub fn prepare(source: &Source, truth: Option<&Path>) -> Result<Prepared, PipelineError> {
-    let (Read { panel, as_of_note, .. }, verdict) = source.read(PanelBuilder::default())?;
+    let (Read { panel, as_of_note, .. }, verdict) = source.read(PanelBuilder::new(source.load.limits.claim_cap()))?;
     let warnings = as_of_note.into_iter().chain(verdict.forced_warnings()).collect();
     Ok(Prepared { panel, warnings, truth: truth_from(truth)? })
 }
@@ -40,6 +40,7 @@ pub fn run(
     let _lock = crate::export::lock(out)?;
     let mut folder = StagedFolder::new(&dir, Keep::Others)?;
     folder.add(backtest_csv::FILE, &report)?;
+    folder.add(backtest_csv::COST_FILE, &backtest_csv::CostTable(&report.cost))?;
     folder.publish()?;
     Ok((report, dir.join(backtest_csv::FILE)))
 }

@@ -115,7 +115,7 @@ pub(super) struct RunData {
 pub(super) fn read_for_run(opts: &RunOptions, reports: bool, collect_triage: bool) -> Result<RunData, PipelineError> {
     let triage = collect_triage.then(TriageCollector::new);
     let cases = reports.then(CaseCollector::new);
-    let sinks: Sinks = (PanelBuilder::default(), (cases, triage));
+    let sinks: Sinks = (PanelBuilder::new(opts.config.limits.claim_cap()), (cases, triage));
     let Read { mut loaded, panel, as_of_note } = super::read(&opts.data, &opts.load_options(), sinks)?;
     let verdict = super::gate(&loaded, &opts.config.gate, opts.force)?;
     let (cases, triage) = std::mem::take(&mut loaded.sink.1);

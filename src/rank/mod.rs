@@ -20,6 +20,7 @@ use crate::model::features::{self, FeatureRow, TargetHours};
 use crate::model::file::ModelFile;
 use crate::model::frequency::{self, RiskModel};
 use crate::model::glm::GlmError;
+use crate::model::structural::StructuralParams;
 use crate::panel::Panel;
 use crate::schema::{Cents, Month};
 
@@ -170,12 +171,13 @@ pub fn rank(
 ) -> Result<Ranked, GlmError> {
     let m = &model.model;
     let horizons: Vec<u32> = (1..=params.horizon).collect();
-    let feats = features::at(panel, params.as_of, &horizons, TargetHours::TrailingAverage)?;
+    let structural = &model.hyperparameters.structural;
+    let feats = features::at(panel, params.as_of, &horizons, TargetHours::TrailingAverage, structural)?;
     let rows: Vec<&FeatureRow> = feats.rows.iter().collect();
     let experience = m.experience_for(panel);
     let factors: Vec<f64> = experience.iter().map(|e| e.factor).collect();
     let cases = m.predict_cases(&rows, m.use_experience.then_some(factors.as_slice()));
-    let incurred = m.predict_incurred(&rows);
+    let incurred = m.predict_incurred(panel, &rows, &cases);
 
     let scores = scores(panel, &rows, &cases, &incurred);
     let unranked = (0..panel.departments.len())
@@ -184,7 +186,7 @@ pub fn rank(
         .collect();
     let scores: Vec<Score> = scores.into_values().collect();
     let city = city_yardstick(&scores, panel.has_exposure);
-    let (a_to_e, city_a_to_e) = actual_to_expected(panel, m, params.as_of, &factors)?;
+    let (a_to_e, city_a_to_e) = actual_to_expected(panel, m, structural, params.as_of, &factors)?;
     let mix = drivers::MixContext::new(panel, params.as_of);
 
     let mut rows_out: Vec<RankingRow> = scores
@@ -339,13 +341,16 @@ fn order(rows: &mut [RankingRow], previous: &BTreeMap<String, RankRange>) {
 fn actual_to_expected(
     panel: &Panel,
     model: &RiskModel,
+    structural: &StructuralParams,
     as_of: Month,
     factors: &[f64],
 ) -> Result<(Vec<Option<f64>>, Option<f64>), GlmError> {
     use rayon::prelude::*;
     let origins: Vec<Month> = Month::range(as_of.plus(-12), as_of.plus(-1)).filter(|o| *o >= panel.start).collect();
-    let banks: Vec<features::Features> =
-        origins.par_iter().map(|&o| features::at(panel, o, &[1], TargetHours::Actual)).collect::<Result<_, _>>()?;
+    let banks: Vec<features::Features> = origins
+        .par_iter()
+        .map(|&o| features::at(panel, o, &[1], TargetHours::Actual, structural))
+        .collect::<Result<_, _>>()?;
     let rows: Vec<&FeatureRow> = banks.iter().flat_map(|f| f.rows.iter()).collect();
     let expected = model.predict_cases(&rows, model.use_experience.then_some(factors));
     let n = panel.departments.len();

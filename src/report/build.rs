@@ -148,6 +148,7 @@ fn trust(model: &ModelFile, name: &str) -> Option<Trust> {
             .collect(),
         coverage_90: bt.params.horizons.iter().filter_map(|&h| Some((h, metric(h)?.coverage_90?))).collect(),
         spearman_observed: metric(1).map(|m| m.spearman_observed),
+        dispersion: model.model.overdispersion,
     })
 }
 

@@ -73,6 +73,9 @@ pub struct Trust {
     /// 90% interval coverage in the backtest, per horizon.
     pub coverage_90: Vec<(u32, f64)>,
     pub spearman_observed: Option<f64>,
+    /// The frequency model's negative binomial dispersion 1/θ (0: counts
+    /// vary no more than Poisson).
+    pub dispersion: f64,
 }
 
 /// A department's monthly TRIR and DART beside its peer group and the city

@@ -486,6 +486,26 @@ fn skill_reading(skill: f64) -> &'static str {
     }
 }
 
+/// What the estimated dispersion means for the intervals, in words. A
+/// month's variance is μ + αμ²: at α = 0.1 a department expecting 10 cases
+/// varies twice as much as Poisson would say.
+pub(crate) fn dispersion_reading(alpha: f64) -> String {
+    // The month size at which the extra variance equals the Poisson part.
+    if alpha < 0.01 {
+        return format!(
+            "Dispersion {alpha:.3}: monthly counts vary about as much as chance alone (Poisson) predicts, so the \
+             intervals are the Poisson ones."
+        );
+    }
+    let doubled = 1.0 / alpha;
+    format!(
+        "Dispersion {alpha:.3}: monthly counts vary more than chance alone predicts (crews, weather, single bad \
+         weeks), so the intervals are wider than Poisson ones: a department expecting {doubled:.0} cases a month \
+         varies twice as much as Poisson would say, and larger departments more. A single month's jump is weaker \
+         evidence of a real change than it looks."
+    )
+}
+
 fn coverage_reading(c: f64) -> &'static str {
     if c < 0.85 {
         "too narrow: outcomes fall outside more often than 1 in 10"
@@ -530,6 +550,7 @@ fn trust_value(t: &Trust) -> V {
         ),
         None => "Rank agreement with observed outcomes is not available for this model.".to_string(),
     };
+    let footer = format!("{footer} {}", dispersion_reading(t.dispersion));
     V::Dict(vec![
         ("verdict", s(trust_verdict(t))),
         (
@@ -552,6 +573,14 @@ fn trust_value(t: &Trust) -> V {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_dispersion_is_read_out_for_the_intervals() {
+        let poisson = dispersion_reading(0.004);
+        assert!(poisson.contains("0.004") && poisson.contains("Poisson ones"), "{poisson}");
+        let wide = dispersion_reading(0.2);
+        assert!(wide.contains("0.200") && wide.contains("expecting 5 cases"), "{wide}");
+    }
 
     #[test]
     fn svg_size_reads_the_root_element() {
