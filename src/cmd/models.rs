@@ -52,6 +52,34 @@ fn show(path: &std::path::Path) -> anyhow::Result<()> {
         "overdispersion 1/θ: {:.5}; experience credibility used: {}",
         m.model.overdispersion, m.model.use_experience
     );
+    match &m.hyperparameter_search {
+        Some(s) => println!(
+            "structural hyperparameters chosen by search ({} candidates, {} origins, {} rows): {:?}, deviance {:.4} \
+             of the defaults'",
+            s.candidates.len(),
+            s.origins.len(),
+            s.rows,
+            s.chosen,
+            s.relative_to_default
+        ),
+        None => println!("structural hyperparameters as given: {:?}", m.hyperparameters.structural),
+    }
+    match &m.model.severity {
+        Some(s) => {
+            let n = s.per_department.len().max(1) as f64;
+            let z = s.per_department.iter().map(|d| d.z).sum::<f64>() / n;
+            let load = s.per_department.iter().map(|d| d.load).sum::<f64>() / n;
+            println!(
+                "cost: frequency × severity, claims capped at ${:.0}; severity trend {:+.1}% a year; mean credibility \
+                 Z {z:.2}; large-claim load {load:.3} on average (city excess {:.3}); the Tweedie GLM above is the \
+                 backtest's baseline",
+                s.cap_dollars,
+                100.0 * (s.trend.exp() - 1.0),
+                s.city_excess_ratio
+            );
+        }
+        None => println!("cost: the Tweedie GLM (no claims to learn a severity from)"),
+    }
     if let Some(t) = &m.triage_evaluation {
         let sample = t.sampled_from.map_or(String::new(), |n| format!("; a sample of {n} claims"));
         println!(
