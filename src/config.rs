@@ -71,7 +71,7 @@ impl ReportSettings {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct TierCutoffs {
-    /// high: the lower end of the 90% interval is above `high` × the city's.
+    /// high: the predicted rate is at least `high` × the city's.
     pub high: f64,
     /// elevated: the predicted rate is above `elevated` × the city's.
     pub elevated: f64,
@@ -81,7 +81,7 @@ pub struct TierCutoffs {
 
 impl Default for TierCutoffs {
     fn default() -> Self {
-        TierCutoffs { high: 1.25, elevated: 1.0, moderate: 0.75 }
+        TierCutoffs { high: 1.5, elevated: 1.0, moderate: 0.75 }
     }
 }
 
@@ -372,7 +372,7 @@ title = "Workplace injury risk: department ranking"
 
 # The tier rule, as multiples of the city-wide predicted rate.
 [tiers]
-high = 1.25      # high: the lower end of the 90% interval is above this
+high = 1.5       # high: the predicted rate is at least this × the city's
 elevated = 1.0   # elevated: the predicted rate is above this
 moderate = 0.75  # moderate: at least this; low: below
 

@@ -102,6 +102,8 @@ fn report_data(rated: bool) -> ReportData {
             city_actual_to_expected: Some(1.0),
             compared_with: Some(as_of.plus(-1)),
             data_warning: None,
+            city_addressable: Default::default(),
+            experience_applied: true,
             rows: rows.clone(),
         },
         coverage: coverage(as_of),
@@ -165,13 +167,14 @@ fn ranking_rows(rated: bool, rng: &mut Lcg) -> Vec<RankingRow> {
                     _ => Some(if i % 2 == 0 { 1 } else { -1 }),
                 },
                 cost_rank: ((i + 3) % 12) as u32 + 1,
-                credibility_z: 0.35 + 0.05 * i as f64,
+                credibility_z: Some(0.35 + 0.05 * i as f64),
                 top_driver: [
                     "lower-back share above the city's",
                     "recent rise in recordables",
                     "large department (hours)",
                 ][i % 3]
                     .to_string(),
+                ..RankingRow::default()
             }
         })
         .collect()

@@ -50,9 +50,14 @@ fn the_run_writes_every_report_and_they_read_right() {
     let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
     assert_eq!(
         header,
-        "rank,department,name,group,risk_tier,predicted_cases,predicted_cases_low,predicted_cases_high,predicted_rate,\
-predicted_incurred,trailing12_trir,trailing12_dart,trailing12_incurred,actual_to_expected,rank_low,rank_high,\
-rank_change,rank_change_vs,cost_rank,credibility_z,top_driver,file_stem,data_warning"
+        "rank,department,name,group,risk_tier,versus_city,predicted_cases,predicted_cases_low,predicted_cases_high,\
+predicted_rate,predicted_incurred,trailing12_trir,trailing12_dart,trailing12_incurred,actual_to_expected,rank_low,\
+rank_high,rank_change,rank_change_vs,cost_rank,credibility_z,peer_weight,top_driver,driver_1,driver_1_share,driver_2,\
+driver_2_share,driver_3,driver_3_share,contribution_peer_group,contribution_own_level,contribution_trend,\
+contribution_season,contribution_case_mix,contribution_lost_time,contribution_report_lag,contribution_size,\
+trend_per_year,peer_median,addressable_cases,addressable_cases_low,addressable_cases_high,addressable_incurred,\
+addressable_incurred_low,addressable_incurred_high,city_addressable_cases_low,city_addressable_cases_high,\
+city_addressable_incurred_low,city_addressable_incurred_high,file_stem,data_warning"
             .split(',')
             .collect::<Vec<_>>()
     );

@@ -96,6 +96,16 @@ impl Serialize for Fixed4 {
     }
 }
 
+/// A float written with six decimals (log-scale contributions).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Fixed6(pub f64);
+
+impl Serialize for Fixed6 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&format_args!("{:.6}", self.0))
+    }
+}
+
 /// A float written with two decimals (hours, headcount).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Fixed2(pub f64);

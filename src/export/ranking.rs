@@ -8,8 +8,8 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::{CsvRow, ExportError, Exporter, FormatError, csv_bytes};
-use super::{Fixed2, Fixed4};
-use crate::rank::{PreviousRanking, RankRange, Ranking, RankingRow, RiskTier};
+use super::{Fixed2, Fixed4, Fixed6};
+use crate::rank::{Addressable, PreviousRanking, RankRange, Ranking, RankingRow, RiskTier, VersusCity};
 use crate::schema::{Cents, Month};
 
 /// The file's name in a month's folder.
@@ -23,6 +23,7 @@ struct RankingCsvRow<'a> {
     name: &'a str,
     group: Option<&'a str>,
     risk_tier: RiskTier,
+    versus_city: VersusCity,
     predicted_cases: Fixed2,
     predicted_cases_low: u64,
     predicted_cases_high: u64,
@@ -38,8 +39,39 @@ struct RankingCsvRow<'a> {
     /// The month of the run `rank_change` compares with.
     rank_change_vs: Option<Month>,
     cost_rank: u32,
-    credibility_z: Fixed4,
+    credibility_z: Option<Fixed4>,
+    peer_weight: Option<Fixed4>,
     top_driver: &'a str,
+    /// The three leading components and their signed shares of all the
+    /// contributions' absolute sum.
+    driver_1: &'static str,
+    driver_1_share: Fixed4,
+    driver_2: &'static str,
+    driver_2_share: Fixed4,
+    driver_3: &'static str,
+    driver_3_share: Fixed4,
+    contribution_peer_group: Fixed6,
+    contribution_own_level: Fixed6,
+    contribution_trend: Fixed6,
+    contribution_season: Fixed6,
+    contribution_case_mix: Fixed6,
+    contribution_lost_time: Fixed6,
+    contribution_report_lag: Fixed6,
+    contribution_size: Fixed6,
+    trend_per_year: Option<Fixed4>,
+    peer_median: Fixed4,
+    addressable_cases: Fixed2,
+    addressable_cases_low: Fixed2,
+    addressable_cases_high: Fixed2,
+    addressable_incurred: Fixed2,
+    addressable_incurred_low: Fixed2,
+    addressable_incurred_high: Fixed2,
+    /// The city's 90% range of the summed excess (its point is the
+    /// column's sum), on every row.
+    city_addressable_cases_low: Fixed2,
+    city_addressable_cases_high: Fixed2,
+    city_addressable_incurred_low: Fixed2,
+    city_addressable_incurred_high: Fixed2,
     /// The name of the department's files, `departments/<file_stem>.pdf` and `.csv`.
     file_stem: String,
     /// The data gate's findings, on every row, when the run was forced.
@@ -53,6 +85,7 @@ impl CsvRow for RankingCsvRow<'_> {
         "name",
         "group",
         "risk_tier",
+        "versus_city",
         "predicted_cases",
         "predicted_cases_low",
         "predicted_cases_high",
@@ -68,7 +101,34 @@ impl CsvRow for RankingCsvRow<'_> {
         "rank_change_vs",
         "cost_rank",
         "credibility_z",
+        "peer_weight",
         "top_driver",
+        "driver_1",
+        "driver_1_share",
+        "driver_2",
+        "driver_2_share",
+        "driver_3",
+        "driver_3_share",
+        "contribution_peer_group",
+        "contribution_own_level",
+        "contribution_trend",
+        "contribution_season",
+        "contribution_case_mix",
+        "contribution_lost_time",
+        "contribution_report_lag",
+        "contribution_size",
+        "trend_per_year",
+        "peer_median",
+        "addressable_cases",
+        "addressable_cases_low",
+        "addressable_cases_high",
+        "addressable_incurred",
+        "addressable_incurred_low",
+        "addressable_incurred_high",
+        "city_addressable_cases_low",
+        "city_addressable_cases_high",
+        "city_addressable_incurred_low",
+        "city_addressable_incurred_high",
         "file_stem",
         "data_warning",
     ];
@@ -76,12 +136,16 @@ impl CsvRow for RankingCsvRow<'_> {
 
 impl<'a> RankingCsvRow<'a> {
     fn new(r: &'a RankingRow, ranking: &'a Ranking) -> Self {
+        let leading = r.contributions().leading();
+        let driver = |i: usize| leading.get(i).map_or(("", Fixed4(0.0)), |(c, s)| (c.label(), Fixed4(*s)));
+        let c = &ranking.city_addressable;
         RankingCsvRow {
             rank: r.rank,
             department: &r.department,
             name: &r.name,
             group: r.group.as_deref(),
             risk_tier: r.risk_tier,
+            versus_city: r.versus_city,
             predicted_cases: Fixed2(r.predicted_cases),
             predicted_cases_low: r.predicted_cases_low,
             predicted_cases_high: r.predicted_cases_high,
@@ -96,8 +160,35 @@ impl<'a> RankingCsvRow<'a> {
             rank_change: r.rank_change,
             rank_change_vs: r.rank_change.and(ranking.compared_with),
             cost_rank: r.cost_rank,
-            credibility_z: Fixed4(r.credibility_z),
+            credibility_z: r.credibility_z.map(Fixed4),
+            peer_weight: r.peer_weight.map(Fixed4),
             top_driver: &r.top_driver,
+            driver_1: driver(0).0,
+            driver_1_share: driver(0).1,
+            driver_2: driver(1).0,
+            driver_2_share: driver(1).1,
+            driver_3: driver(2).0,
+            driver_3_share: driver(2).1,
+            contribution_peer_group: Fixed6(r.contribution_peer_group),
+            contribution_own_level: Fixed6(r.contribution_own_level),
+            contribution_trend: Fixed6(r.contribution_trend),
+            contribution_season: Fixed6(r.contribution_season),
+            contribution_case_mix: Fixed6(r.contribution_case_mix),
+            contribution_lost_time: Fixed6(r.contribution_lost_time),
+            contribution_report_lag: Fixed6(r.contribution_report_lag),
+            contribution_size: Fixed6(r.contribution_size),
+            trend_per_year: r.trend_per_year.map(Fixed4),
+            peer_median: Fixed4(r.peer_median),
+            addressable_cases: Fixed2(r.addressable_cases),
+            addressable_cases_low: Fixed2(r.addressable_cases_low),
+            addressable_cases_high: Fixed2(r.addressable_cases_high),
+            addressable_incurred: Fixed2(r.addressable_incurred),
+            addressable_incurred_low: Fixed2(r.addressable_incurred_low),
+            addressable_incurred_high: Fixed2(r.addressable_incurred_high),
+            city_addressable_cases_low: Fixed2(c.cases_low),
+            city_addressable_cases_high: Fixed2(c.cases_high),
+            city_addressable_incurred_low: Fixed2(c.incurred_low),
+            city_addressable_incurred_high: Fixed2(c.incurred_high),
             file_stem: super::department::file_stem(&r.department),
             data_warning: ranking.data_warning.as_deref(),
         }
@@ -116,6 +207,8 @@ pub struct RankingFile {
     pub rows: Vec<RankingRow>,
     pub compared_with: Option<Month>,
     pub data_warning: Option<String>,
+    /// The city's addressable excess: the rows' sum and the recorded range.
+    pub city_addressable: Addressable,
 }
 
 /// The columns every row repeats.
@@ -123,6 +216,10 @@ pub struct RankingFile {
 struct Repeated {
     rank_change_vs: Option<Month>,
     data_warning: Option<String>,
+    city_addressable_cases_low: f64,
+    city_addressable_cases_high: f64,
+    city_addressable_incurred_low: f64,
+    city_addressable_incurred_high: f64,
 }
 
 /// The whole of a `ranking.csv`.
@@ -146,7 +243,13 @@ pub fn parse(bytes: &[u8], path: &Path) -> Result<RankingFile, ExportError> {
         let repeated: Repeated = record.deserialize(Some(&header)).map_err(error)?;
         file.compared_with = file.compared_with.or(repeated.rank_change_vs);
         file.data_warning = file.data_warning.or(repeated.data_warning);
+        file.city_addressable.cases_low = repeated.city_addressable_cases_low;
+        file.city_addressable.cases_high = repeated.city_addressable_cases_high;
+        file.city_addressable.incurred_low = repeated.city_addressable_incurred_low;
+        file.city_addressable.incurred_high = repeated.city_addressable_incurred_high;
     }
+    file.city_addressable.cases = file.rows.iter().map(|r| r.addressable_cases).sum();
+    file.city_addressable.incurred = file.rows.iter().map(|r| r.addressable_incurred).sum();
     Ok(file)
 }
 
@@ -156,6 +259,8 @@ struct RankOnly {
     department: String,
     rank_low: Option<u32>,
     rank_high: Option<u32>,
+    predicted_cases: Option<f64>,
+    predicted_rate: Option<f64>,
 }
 
 /// The ranks of a `ranking.csv` written as of `month`, for the next
@@ -166,15 +271,22 @@ pub fn read_previous(path: &Path, month: Month) -> Result<PreviousRanking, Expor
     let mut reader =
         csv::Reader::from_path(path).map_err(|source| ExportError::Read { path: path.to_path_buf(), source })?;
     let header = reader.headers().map_err(|source| ExportError::Read { path: path.to_path_buf(), source })?.clone();
-    let ranks = reader
+    let rows: Vec<RankOnly> = reader
         .records()
         .filter_map(Result::ok)
         .filter_map(|r| super::unneutralise_record(&r).deserialize::<RankOnly>(Some(&header)).ok())
+        .collect();
+    let predicted = rows
+        .iter()
+        .filter_map(|r| Some((r.department.clone(), r.predicted_rate.or(r.predicted_cases)?)))
+        .collect::<BTreeMap<_, _>>();
+    let ranks = rows
+        .into_iter()
         .map(|r| {
             let range =
                 RankRange { rank: r.rank, low: r.rank_low.unwrap_or(r.rank), high: r.rank_high.unwrap_or(r.rank) };
             (r.department, range)
         })
         .collect::<BTreeMap<_, _>>();
-    Ok(PreviousRanking { month: Some(month), ranks })
+    Ok(PreviousRanking { month: Some(month), ranks, predicted })
 }

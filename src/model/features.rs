@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::codes::{CodeKind, CodeTable};
 use crate::model::credibility::{self, Unit};
 use crate::model::glm::GlmError;
-use crate::model::structural::{Structural, StructuralParams};
+use crate::model::structural::{Structural, StructuralParams, StructuralParts};
 use crate::panel::Panel;
 use crate::schema::Month;
 
@@ -75,6 +75,8 @@ pub struct FeatureRow {
     pub offset: f64,
     /// Recordable cases in the target month, when it is in the panel.
     pub observed: Option<f64>,
+    /// `log_structural_rate` (the first value) by its parts, for drivers.
+    pub structural: StructuralParts,
 }
 
 /// Rows for one or more origins.
@@ -130,6 +132,7 @@ pub fn at(
                 hours: target_hours,
                 offset,
                 observed: cell.map(|c| c.totals.recordable() as f64),
+                structural: structural.log_rate_parts(n, d, target),
             });
         }
     }
@@ -180,11 +183,24 @@ fn origin_states(panel: &Panel, origin: Month) -> Vec<OriginState> {
 /// exposure) of every department over the `months` months to `origin`,
 /// blended within peer groups; floored above zero so its log exists.
 pub fn credible_rates(panel: &Panel, origin: Month, months: u32) -> Vec<f64> {
+    credible(panel, origin, months).into_iter().map(|(rate, _)| rate).collect()
+}
+
+/// The weight each department's rate over the `months` to `origin` puts
+/// on its peer group's (1 − its Bühlmann-Straub Z): near 1, the
+/// department has too little experience of its own and its rate is its
+/// group's.
+pub fn peer_weights(panel: &Panel, origin: Month, months: u32) -> Vec<f64> {
+    credible(panel, origin, months).into_iter().map(|(_, z)| 1.0 - z).collect()
+}
+
+/// Each department's credibility-weighted rate and its Z.
+fn credible(panel: &Panel, origin: Month, months: u32) -> Vec<(f64, f64)> {
     let from = origin.plus(1 - months as i32);
     let units: Vec<Unit> = (0..panel.departments.len()).map(|d| unit(panel, d, from, origin)).collect();
     let city = pooled(&units);
     let floor = (city * 0.05).max(1e-6);
-    let mut out = vec![city.max(floor); units.len()];
+    let mut out = vec![(city.max(floor), 0.0); units.len()];
     let mut groups: Vec<Option<&str>> = panel.departments.iter().map(|d| d.group.as_deref()).collect();
     groups.sort();
     groups.dedup();
@@ -195,7 +211,7 @@ pub fn credible_rates(panel: &Panel, origin: Month, months: u32) -> Vec<f64> {
         let Some(c) = credibility::buhlmann_straub(&group_units) else { continue };
         for &d in &members {
             if let Some(pos) = fit_on.iter().position(|&x| x == d) {
-                out[d] = c.units[pos].estimate.max(floor);
+                out[d] = (c.units[pos].estimate.max(floor), c.units[pos].z);
             }
         }
     }

@@ -302,6 +302,59 @@ impl Structural {
         let row = self.row(n_departments, d, month);
         glm.intercept + row.iter().map(|(j, x)| glm.coefficients.get(*j).map_or(0.0, |b| b * x)).sum::<f64>()
     }
+
+    /// [`Structural::log_rate`] split into what it is made of, for the
+    /// rank's drivers. The parts sum to the log rate up to rounding (the
+    /// same products, added in another order).
+    pub fn log_rate_parts(&self, n_departments: usize, d: usize, month: Month) -> StructuralParts {
+        let Some(glm) = &self.glm else {
+            return StructuralParts { common: self.fallback, ..StructuralParts::default() };
+        };
+        let n = n_departments;
+        let common_col = 2 * n + 2 * self.groups.len();
+        let b = |j: usize| glm.coefficients.get(j).copied().unwrap_or(0.0);
+        let mut parts = StructuralParts { common: glm.intercept, ..StructuralParts::default() };
+        for (j, x) in self.row(n, d, month) {
+            let term = b(j) * x;
+            match j {
+                j if j < n => parts.own_level += term,
+                j if j < 2 * n => parts.trend += term,
+                j if j < common_col => parts.season += term,
+                j if j == common_col => parts.trend += term,
+                j if j <= common_col + self.groups.len() => parts.group_level += term,
+                _ => parts.own_level += term,
+            }
+        }
+        let p = &self.params;
+        parts.trend_per_year = b(n + d) * p.trend_scale + b(common_col);
+        parts
+    }
+}
+
+/// A structural log rate by what it is made of (see
+/// [`Structural::log_rate_parts`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct StructuralParts {
+    /// The intercept: the same for every department.
+    pub common: f64,
+    /// The peer group's level.
+    pub group_level: f64,
+    /// The department's level around its group's, and its level shift.
+    pub own_level: f64,
+    /// The department's and the common trend, at the month.
+    pub trend: f64,
+    /// The peer group's season, at the month.
+    pub season: f64,
+    /// The department's trend: change of the log rate per year (not a
+    /// part of the sum).
+    pub trend_per_year: f64,
+}
+
+impl StructuralParts {
+    /// The parts that add up to the log rate.
+    pub fn total(&self) -> f64 {
+        self.common + self.group_level + self.own_level + self.trend + self.season
+    }
 }
 
 /// The department-months from the panel's start to `origin` the fit uses:

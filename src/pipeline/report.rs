@@ -47,7 +47,7 @@ pub fn report(opts: &ReportOptions, stage: &(dyn Fn(&str) + Sync)) -> Result<Run
     let chosen = recorded_model(&recorded)?;
     stage("reports");
     let file = ranking::read(&dir.join(ranking::FILE))?;
-    let ranking = ranking_of(file.rows, &panel, recorded.parameters.horizon, file.compared_with, file.data_warning);
+    let ranking = ranking_of(file, &panel, recorded.parameters.horizon);
     let previous = match ranking.compared_with {
         Some(m) => run::previous_ranking(&opts.out, m.plus(1)),
         None => PreviousRanking::default(),
@@ -198,13 +198,8 @@ fn recorded_model(recorded: &RecordedRun) -> Result<Chosen, PipelineError> {
 }
 
 /// A ranking read back, with the city's yardstick recovered from its rows.
-fn ranking_of(
-    rows: Vec<crate::rank::RankingRow>,
-    panel: &Panel,
-    horizon: u32,
-    compared_with: Option<Month>,
-    data_warning: Option<String>,
-) -> Ranking {
+fn ranking_of(file: ranking::RankingFile, panel: &Panel, horizon: u32) -> Ranking {
+    let rows = file.rows;
     let cases: f64 = rows.iter().map(|r| r.predicted_cases).sum();
     let city_predicted = if panel.has_exposure {
         // Hours over the horizon, recovered from each department's rate.
@@ -224,8 +219,10 @@ fn ranking_of(
         rated: panel.has_exposure,
         city_predicted,
         city_actual_to_expected: None,
-        compared_with,
-        data_warning,
+        compared_with: file.compared_with,
+        data_warning: file.data_warning,
+        city_addressable: file.city_addressable,
+        experience_applied: rows.iter().any(|r| r.credibility_z.is_some()),
         rows,
     }
 }

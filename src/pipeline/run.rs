@@ -161,7 +161,8 @@ pub fn run(opts: &RunOptions, stage: &(dyn Fn(&str) + Sync)) -> Result<RunOutcom
     let bytes = render(ranking::FILE, &ranked.ranking)?;
     folder.add_bytes(ranking::FILE, &bytes)?;
     // The reports show the ranking as written, to the file's decimals.
-    let written = Ranking { rows: ranking::parse(&bytes, &dir.join(ranking::FILE))?.rows, ..ranked.ranking.clone() };
+    let file = ranking::parse(&bytes, &dir.join(ranking::FILE))?;
+    let written = Ranking { rows: file.rows, city_addressable: file.city_addressable, ..ranked.ranking.clone() };
     if chosen.trained {
         folder.add(TRAINED_MODEL_FILE, &chosen.file)?;
     }

@@ -1,7 +1,8 @@
-//! The drivers of a department's risk in plain words: the causes and body
+//! The case mix of a department in plain words: the causes and body
 //! parts whose share of its cases over the last 12 months most exceeds the
-//! city's share. The ranking names the strongest (`top_driver`); the
-//! department's report lists a few.
+//! city's share. Context beside the model's drivers ([`super::explain`]),
+//! which say why the department is ranked where it is; the department's
+//! report lists a few.
 
 use crate::codes::{CodeKind, CodeTable};
 use crate::panel::{CodeMix, Panel};
@@ -21,12 +22,6 @@ impl MixContext {
     pub(crate) fn new(panel: &Panel, as_of: Month) -> Self {
         let from = as_of.plus(-11);
         MixContext { from, to: as_of, city: panel.mix(None, from, as_of) }
-    }
-
-    /// The cause or body part whose share of the department's cases most
-    /// exceeds the city's, in plain words.
-    pub(crate) fn top_driver(&self, panel: &Panel, d: usize) -> String {
-        self.drivers(panel, d, 1).into_iter().next().unwrap_or_else(|| "no cause or body part stands out".to_string())
     }
 
     /// Up to `n` drivers, strongest first.

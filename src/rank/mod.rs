@@ -1,7 +1,10 @@
 //! Scoring and ranking departments for the months after the as-of month:
 //! predicted cases with their 90% interval, predicted rate and incurred,
-//! the risk tier against the city, the top driver in plain words, and the
-//! change of rank since the previous run.
+//! the risk tier against the city (a function of the predicted rate alone,
+//! so it never contradicts the order) and whether the department is
+//! distinguishable from the city, the model's drivers ([`explain`]), the
+//! 90% range of the rank and the addressable excess ([`simulate`]), and
+//! the change of rank since the previous run.
 //!
 //! Decisions where the contract is silent: future hours are assumed to be
 //! each department's average month of the last 12; a department with no
@@ -9,6 +12,8 @@
 //! rate and is left out of the ranking, with a warning.
 
 pub mod drivers;
+pub mod explain;
+pub mod simulate;
 
 use std::collections::BTreeMap;
 
@@ -23,14 +28,17 @@ use crate::model::glm::GlmError;
 use crate::model::structural::StructuralParams;
 use crate::panel::Panel;
 use crate::schema::{Cents, Month};
+pub use explain::{COMPONENTS, Component, Contributions, Explanation};
+pub use simulate::Addressable;
 
 /// The tier a department falls in (see [`TIER_RULE`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RiskTier {
     High,
     Elevated,
     Moderate,
+    #[default]
     Low,
 }
 
@@ -47,14 +55,49 @@ impl RiskTier {
 
 /// The tier rule in words, as the reports print it, with its cut-offs.
 pub fn tier_rule(t: &TierCutoffs) -> String {
-    let elevated = if t.elevated == 1.0 { "the city's".to_string() } else { format!("{} × the city's", t.elevated) };
+    let x = |v: f64| if v == 1.0 { "the city's".to_string() } else { format!("{v} × the city's") };
     format!(
-        "high: the lower end of the 90% interval of the predicted rate is above {} × the city-wide predicted rate; \
-         elevated: the predicted rate is above {elevated}; moderate: between {} × and {} × the city's; low: below \
-         {} × the city's. Without hours worked the same rule applies to predicted cases per department against the \
-         city's mean.",
-        t.high, t.moderate, t.elevated, t.moderate
+        "Tiers follow the predicted rate against the city-wide predicted rate: high at {} or more; elevated above \
+         {}; moderate from {}; low below. A tier never breaks the ranking's order. Whether a department is \
+         clearly above or below the city is a separate statement, from its 90% interval. Without hours worked \
+         the same rule applies to predicted cases against the city's mean department.",
+        x(t.high),
+        x(t.elevated),
+        x(t.moderate)
     )
+}
+
+/// Whether a department's 90% interval lies clear of the city's rate.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum VersusCity {
+    #[serde(rename = "clearly above city")]
+    ClearlyAbove,
+    #[default]
+    #[serde(rename = "not distinguishable from city")]
+    NotDistinguishable,
+    #[serde(rename = "clearly below city")]
+    ClearlyBelow,
+}
+
+impl VersusCity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VersusCity::ClearlyAbove => "clearly above city",
+            VersusCity::NotDistinguishable => "not distinguishable from city",
+            VersusCity::ClearlyBelow => "clearly below city",
+        }
+    }
+
+    /// `low` and `high`: the ends of the 90% interval of the value.
+    pub fn of(low: f64, high: f64, city: f64) -> Self {
+        if low > city {
+            VersusCity::ClearlyAbove
+        } else if high < city {
+            VersusCity::ClearlyBelow
+        } else {
+            VersusCity::NotDistinguishable
+        }
+    }
 }
 
 /// The ranking of an earlier month's run, for rank changes.
@@ -65,6 +108,8 @@ pub struct PreviousRanking {
     /// Department code → its rank then and the 90% range of that rank
     /// (the range is the rank itself for files written before it existed).
     pub ranks: BTreeMap<String, RankRange>,
+    /// Department code → its predicted rate (or cases) then.
+    pub predicted: BTreeMap<String, f64>,
 }
 
 /// A rank and the 90% range it could fall in.
@@ -82,13 +127,15 @@ impl RankRange {
 }
 
 /// One line of `ranking.csv` (the data contract's columns, in order).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RankingRow {
     pub rank: u32,
     pub department: String,
     pub name: String,
     pub group: Option<String>,
     pub risk_tier: RiskTier,
+    /// Whether the 90% interval of the predicted rate lies clear of the city's.
+    pub versus_city: VersusCity,
     /// Totals over the horizon (the N months after the as-of month).
     pub predicted_cases: f64,
     pub predicted_cases_low: u64,
@@ -109,8 +156,82 @@ pub struct RankingRow {
     /// `None` when there is none.
     pub rank_change: Option<i64>,
     pub cost_rank: u32,
-    pub credibility_z: f64,
+    /// The experience credibility Z; `None` when the model does not apply
+    /// experience credibility (its backtest found it no better).
+    pub credibility_z: Option<f64>,
+    /// The weight the department's own 3-year rate puts on its peer
+    /// group's (1 − its Bühlmann-Straub Z): near 1, its prediction is
+    /// mostly its group's.
+    pub peer_weight: Option<f64>,
+    /// The leading driver (see [`explain::top_driver`]).
     pub top_driver: String,
+    /// ln(predicted rate / city rate) by component ([`explain`]); they sum
+    /// to the log ratio.
+    pub contribution_peer_group: f64,
+    pub contribution_own_level: f64,
+    pub contribution_trend: f64,
+    pub contribution_season: f64,
+    pub contribution_case_mix: f64,
+    pub contribution_lost_time: f64,
+    pub contribution_report_lag: f64,
+    pub contribution_size: f64,
+    /// The department's trend: change of its predicted rate per year, as a
+    /// fraction (−0.04: down 4% a year).
+    pub trend_per_year: Option<f64>,
+    /// Its peer group's median predicted rate (or cases), the yardstick of
+    /// the addressable excess.
+    pub peer_median: f64,
+    /// Recordable cases and dollars a year above its peer median, with the
+    /// 90% range of a year's draws.
+    pub addressable_cases: f64,
+    pub addressable_cases_low: f64,
+    pub addressable_cases_high: f64,
+    pub addressable_incurred: f64,
+    pub addressable_incurred_low: f64,
+    pub addressable_incurred_high: f64,
+}
+
+impl RankingRow {
+    /// The drivers as one value.
+    pub fn contributions(&self) -> Contributions {
+        Contributions([
+            self.contribution_peer_group,
+            self.contribution_own_level,
+            self.contribution_trend,
+            self.contribution_season,
+            self.contribution_case_mix,
+            self.contribution_lost_time,
+            self.contribution_report_lag,
+            self.contribution_size,
+        ])
+    }
+
+    fn set_contributions(&mut self, c: &Contributions) {
+        [
+            self.contribution_peer_group,
+            self.contribution_own_level,
+            self.contribution_trend,
+            self.contribution_season,
+            self.contribution_case_mix,
+            self.contribution_lost_time,
+            self.contribution_report_lag,
+            self.contribution_size,
+        ] = c.0;
+    }
+
+    fn set_addressable(&mut self, a: &Addressable) {
+        self.addressable_cases = a.cases;
+        self.addressable_cases_low = a.cases_low;
+        self.addressable_cases_high = a.cases_high;
+        self.addressable_incurred = a.incurred;
+        self.addressable_incurred_low = a.incurred_low;
+        self.addressable_incurred_high = a.incurred_high;
+    }
+
+    /// The value the ranking orders by: the predicted rate, or cases.
+    pub fn value(&self) -> f64 {
+        self.predicted_rate.unwrap_or(self.predicted_cases)
+    }
 }
 
 /// The whole ranking.
@@ -131,6 +252,11 @@ pub struct Ranking {
     pub compared_with: Option<Month>,
     /// The data gate's findings when the run was forced past them.
     pub data_warning: Option<String>,
+    /// The city's addressable excess: the departments' summed, with the
+    /// 90% range of the summed draws.
+    pub city_addressable: Addressable,
+    /// Whether the model applies experience credibility.
+    pub experience_applied: bool,
     pub rows: Vec<RankingRow>,
 }
 
@@ -176,8 +302,11 @@ pub fn rank(
     let rows: Vec<&FeatureRow> = feats.rows.iter().collect();
     let experience = m.experience_for(panel);
     let factors: Vec<f64> = experience.iter().map(|e| e.factor).collect();
-    let cases = m.predict_cases(&rows, m.use_experience.then_some(factors.as_slice()));
+    let applied = m.use_experience.then_some(factors.as_slice());
+    let cases = m.predict_cases(&rows, applied);
     let incurred = m.predict_incurred(panel, &rows, &cases);
+    let explained = explain::explain(&m.frequency, &rows, &cases, applied, panel.has_exposure);
+    let peer_weights = features::peer_weights(panel, params.as_of, 36);
 
     let scores = scores(panel, &rows, &cases, &incurred);
     let unranked = (0..panel.departments.len())
@@ -187,23 +316,25 @@ pub fn rank(
     let scores: Vec<Score> = scores.into_values().collect();
     let city = city_yardstick(&scores, panel.has_exposure);
     let (a_to_e, city_a_to_e) = actual_to_expected(panel, m, structural, params.as_of, &factors)?;
-    let mix = drivers::MixContext::new(panel, params.as_of);
+    let simulated = simulate::simulate(&scored(panel, m, &scores), params.horizon);
 
     let mut rows_out: Vec<RankingRow> = scores
         .iter()
-        .map(|s| {
-            let dept = &panel.departments[s.department];
+        .enumerate()
+        .map(|(i, s)| {
             let (low, high) = total_interval(m, s);
+            let (value_low, value_high) = interval_ends(m, s);
             let rate = s.hours.filter(|h| *h > 0.0).map(|h| s.cases * BASE_HOURS / h);
-            let low_rate = s.hours.filter(|h| *h > 0.0).map(|h| low as f64 * BASE_HOURS / h);
             let t12 = panel.trailing12(s.department, params.as_of);
             let r12 = t12.rates();
-            RankingRow {
+            let explanation = explained.get(&s.department);
+            let mut row = RankingRow {
                 rank: 0,
-                department: dept.code.clone(),
-                name: dept.name.clone(),
-                group: dept.group.clone(),
-                risk_tier: tier(rate.unwrap_or(s.cases), low_rate.unwrap_or(low as f64), city, &params.tiers),
+                department: panel.departments[s.department].code.clone(),
+                name: panel.departments[s.department].name.clone(),
+                group: panel.departments[s.department].group.clone(),
+                risk_tier: tier(rate.unwrap_or(s.cases), city, &params.tiers),
+                versus_city: VersusCity::of(value_low, value_high, city),
                 predicted_cases: s.cases,
                 predicted_cases_low: low,
                 predicted_cases_high: high,
@@ -217,15 +348,29 @@ pub fn rank(
                 rank_high: 0,
                 rank_change: None,
                 cost_rank: 0,
-                credibility_z: experience[s.department].z,
-                top_driver: mix.top_driver(panel, s.department),
-            }
+                credibility_z: m.use_experience.then_some(experience[s.department].z),
+                peer_weight: peer_weights.get(s.department).copied(),
+                top_driver: explanation.map_or_else(|| "no prediction to explain".to_string(), explain::top_driver),
+                trend_per_year: explanation.map(|e| e.trend_per_year.exp_m1()),
+                peer_median: simulated.peer_median[i],
+                ..RankingRow::default()
+            };
+            row.set_contributions(&explanation.map(|e| e.contributions).unwrap_or_default());
+            row.set_addressable(&simulated.addressable[i]);
+            row
         })
         .collect();
-    let ends: BTreeMap<String, (f64, f64)> =
-        scores.iter().map(|s| (panel.departments[s.department].code.clone(), interval_ends(m, s))).collect();
+    let ranges: BTreeMap<String, (u32, u32)> = scores
+        .iter()
+        .zip(&simulated.rank_ranges)
+        .map(|(s, r)| (panel.departments[s.department].code.clone(), *r))
+        .collect();
     order(&mut rows_out, &previous.ranks);
-    rank_ranges(&mut rows_out, &ends);
+    for r in &mut rows_out {
+        let (low, high) = ranges.get(&r.department).copied().unwrap_or((r.rank, r.rank));
+        r.rank_low = low.min(r.rank);
+        r.rank_high = high.max(r.rank);
+    }
     Ok(Ranked {
         ranking: Ranking {
             as_of: params.as_of,
@@ -235,10 +380,26 @@ pub fn rank(
             city_actual_to_expected: city_a_to_e,
             compared_with: previous.month,
             data_warning: None,
+            city_addressable: simulated.city,
+            experience_applied: m.use_experience,
             rows: rows_out,
         },
         unranked,
     })
+}
+
+/// The scored departments as the simulation sees them.
+fn scored<'a>(panel: &'a Panel, model: &RiskModel, scores: &[Score]) -> Vec<simulate::Scored<'a>> {
+    scores
+        .iter()
+        .map(|s| simulate::Scored {
+            cases: s.cases,
+            alpha: total_alpha(model, s),
+            exposure: s.hours.filter(|h| *h > 0.0).map_or(1.0, |h| h / BASE_HOURS),
+            group: panel.departments[s.department].group.as_deref(),
+            severity: if s.cases > 0.0 { s.incurred / s.cases } else { 0.0 },
+        })
+        .collect()
 }
 
 /// Each department's predicted cases, hours and incurred summed over the
@@ -276,8 +437,13 @@ fn city_yardstick(scores: &[Score], rated: bool) -> f64 {
 /// The 90% interval of a horizon total: a negative binomial with the
 /// total's mean and the variance of the monthly counts added up.
 fn total_interval(model: &RiskModel, s: &Score) -> (u64, u64) {
-    let alpha = if s.cases > 0.0 { model.overdispersion * s.cases_sq / (s.cases * s.cases) } else { 0.0 };
-    frequency::count_interval(s.cases, alpha, 0.90)
+    frequency::count_interval(s.cases, total_alpha(model, s), 0.90)
+}
+
+/// The negative binomial 1/θ of a horizon total: the monthly counts'
+/// variances αμ² added up, over the total's mean squared.
+fn total_alpha(model: &RiskModel, s: &Score) -> f64 {
+    if s.cases > 0.0 { model.overdispersion * s.cases_sq / (s.cases * s.cases) } else { 0.0 }
 }
 
 /// The ends of a department's 90% interval in the ranking's unit (rate,
@@ -290,23 +456,11 @@ fn interval_ends(model: &RiskModel, s: &Score) -> (f64, f64) {
     }
 }
 
-/// Each row's rank range: its best rank is taken at the top of its
-/// interval, its worst at the bottom, every other department at its
-/// prediction. A rank change inside these ranges is not news.
-fn rank_ranges(rows: &mut [RankingRow], ends: &BTreeMap<String, (f64, f64)>) {
-    let values: Vec<f64> = rows.iter().map(|r| r.predicted_rate.unwrap_or(r.predicted_cases)).collect();
-    for (i, r) in rows.iter_mut().enumerate() {
-        let (low, high) = ends.get(&r.department).copied().unwrap_or((values[i], values[i]));
-        let above = |x: f64| values.iter().enumerate().filter(|&(j, v)| j != i && *v > x).count() as u32;
-        r.rank_low = (1 + above(high.max(values[i]))).min(r.rank);
-        r.rank_high = (1 + above(low.min(values[i]))).max(r.rank);
-    }
-}
-
 /// The tier rule (see [`tier_rule`]): `value` is the predicted rate (or
-/// cases), `low` its interval's lower end.
-pub fn tier(value: f64, low: f64, city: f64, t: &TierCutoffs) -> RiskTier {
-    if low > t.high * city {
+/// cases), `city` the city's. A function of the value alone, so a
+/// department ranked above another never has a lower tier.
+pub fn tier(value: f64, city: f64, t: &TierCutoffs) -> RiskTier {
+    if value >= t.high * city {
         RiskTier::High
     } else if value > t.elevated * city {
         RiskTier::Elevated
@@ -320,7 +474,7 @@ pub fn tier(value: f64, low: f64, city: f64, t: &TierCutoffs) -> RiskTier {
 /// Sorts by predicted rate (or cases), assigns ranks, cost ranks and rank
 /// changes.
 fn order(rows: &mut [RankingRow], previous: &BTreeMap<String, RankRange>) {
-    let key = |r: &RankingRow| r.predicted_rate.unwrap_or(r.predicted_cases);
+    let key = RankingRow::value;
     rows.sort_by(|a, b| key(b).total_cmp(&key(a)).then_with(|| a.department.cmp(&b.department)));
     for (i, r) in rows.iter_mut().enumerate() {
         r.rank = i as u32 + 1;
@@ -368,58 +522,23 @@ fn actual_to_expected(
 mod tests {
     use super::*;
 
-    fn row(code: &str, rank: u32, rate: f64) -> RankingRow {
-        RankingRow {
-            rank,
-            department: code.into(),
-            name: code.into(),
-            group: None,
-            risk_tier: RiskTier::Low,
-            predicted_cases: rate,
-            predicted_cases_low: 0,
-            predicted_cases_high: 0,
-            predicted_rate: Some(rate),
-            predicted_incurred: 0.0,
-            trailing12_trir: None,
-            trailing12_dart: None,
-            trailing12_incurred: Cents(0),
-            actual_to_expected: None,
-            rank_low: 0,
-            rank_high: 0,
-            rank_change: None,
-            cost_rank: 0,
-            credibility_z: 0.0,
-            top_driver: String::new(),
-        }
-    }
-
-    #[test]
-    fn rank_ranges_span_what_the_intervals_allow() {
-        let mut rows = vec![row("A", 1, 10.0), row("B", 2, 9.0), row("C", 3, 5.0)];
-        // B could be anywhere from 8 to 11: above A at its top, still above C
-        // at its bottom. A at its bottom (9.5) stays above B's prediction.
-        let ends = BTreeMap::from([
-            ("A".to_string(), (9.5, 10.5)),
-            ("B".to_string(), (8.0, 11.0)),
-            ("C".to_string(), (4.9, 5.1)),
-        ]);
-        rank_ranges(&mut rows, &ends);
-        let ranges: Vec<(u32, u32)> = rows.iter().map(|r| (r.rank_low, r.rank_high)).collect();
-        assert_eq!(ranges, [(1, 1), (1, 2), (3, 3)]);
-        let range = RankRange { rank: 2, low: 1, high: 2 };
-        assert!(range.contains(1) && !range.contains(3));
-    }
-
     #[test]
     fn tier_rules() {
         let t = TierCutoffs::default();
-        assert_eq!(tier(20.0, 13.0, 10.0, &t), RiskTier::High);
-        assert_eq!(tier(20.0, 12.0, 10.0, &t), RiskTier::Elevated);
-        assert_eq!(tier(9.0, 5.0, 10.0, &t), RiskTier::Moderate);
-        assert_eq!(tier(7.4, 5.0, 10.0, &t), RiskTier::Low);
+        assert_eq!(tier(15.0, 10.0, &t), RiskTier::High);
+        assert_eq!(tier(14.9, 10.0, &t), RiskTier::Elevated);
+        assert_eq!(tier(9.0, 10.0, &t), RiskTier::Moderate);
+        assert_eq!(tier(7.4, 10.0, &t), RiskTier::Low);
         let strict = TierCutoffs { high: 2.0, elevated: 1.5, moderate: 1.0 };
-        assert_eq!(tier(20.0, 13.0, 10.0, &strict), RiskTier::Elevated);
-        assert_eq!(tier(9.0, 5.0, 10.0, &strict), RiskTier::Low);
-        assert!(tier_rule(&strict).contains("above 2 ×"));
+        assert_eq!(tier(19.0, 10.0, &strict), RiskTier::Elevated);
+        assert_eq!(tier(9.0, 10.0, &strict), RiskTier::Low);
+        assert!(tier_rule(&strict).contains("high at 2 × the city's or more"));
+    }
+
+    #[test]
+    fn versus_city_needs_the_interval_clear_of_the_city() {
+        assert_eq!(VersusCity::of(11.0, 20.0, 10.0), VersusCity::ClearlyAbove);
+        assert_eq!(VersusCity::of(5.0, 20.0, 10.0), VersusCity::NotDistinguishable);
+        assert_eq!(VersusCity::of(5.0, 9.0, 10.0), VersusCity::ClearlyBelow);
     }
 }

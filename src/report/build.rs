@@ -78,8 +78,10 @@ fn city_history(panel: &Panel, as_of: Month) -> Vec<CityMonth> {
 }
 
 /// The departments whose rank changed since the previous month's run. A
-/// change is news only when each rank lies outside the other's 90% range;
-/// the others are kept, marked, so the reports can say how many there were.
+/// change is news only when the previous rank lies outside this run's
+/// simulated 90% rank range, or the previous predicted rate lies outside
+/// this run's 90% interval of it; the others are kept, marked, so the
+/// reports can say how many there were.
 fn movers(ranking: &Ranking, previous: &PreviousRanking) -> Vec<Mover> {
     let mut out: Vec<Mover> = ranking
         .rows
@@ -87,18 +89,29 @@ fn movers(ranking: &Ranking, previous: &PreviousRanking) -> Vec<Mover> {
         .filter_map(|r| {
             let (prev, change) = (*previous.ranks.get(&r.department)?, r.rank_change?);
             let now = rank::RankRange { rank: r.rank, low: r.rank_low, high: r.rank_high };
-            (change != 0).then(|| Mover {
+            let (low, high) = value_interval(r);
+            let rate_moved = previous.predicted.get(&r.department).is_some_and(|p| *p < low || *p > high);
+            (change != 0 || rate_moved).then(|| Mover {
                 department: r.department.clone(),
                 name: r.name.clone(),
                 rank: r.rank,
                 previous_rank: prev.rank,
                 change,
-                significant: !now.contains(prev.rank) && !prev.contains(r.rank),
+                significant: !now.contains(prev.rank) || rate_moved,
             })
         })
         .collect();
     out.sort_by(|a, b| b.change.abs().cmp(&a.change.abs()).then_with(|| a.rank.cmp(&b.rank)));
     out
+}
+
+/// The 90% interval of a row's ranking value (rate, or cases).
+fn value_interval(r: &RankingRow) -> (f64, f64) {
+    let (low, high) = (r.predicted_cases_low as f64, r.predicted_cases_high as f64);
+    match r.predicted_rate {
+        Some(rate) if r.predicted_cases > 0.0 => (rate * low / r.predicted_cases, rate * high / r.predicted_cases),
+        _ => (low, high),
+    }
 }
 
 /// The city's causes over 12 months, most cases first, the tail folded
@@ -271,38 +284,46 @@ mod tests {
 
     #[test]
     fn only_moves_beyond_the_ranks_uncertainty_are_news() {
-        let row = |code: &str, rank: u32, low: u32, high: u32, change: i64| {
-            let mut r: RankingRow = serde_json::from_value(serde_json::json!({
-                "rank": rank, "department": code, "name": code, "group": null, "risk_tier": "low",
-                "predicted_cases": 1.0, "predicted_cases_low": 0, "predicted_cases_high": 2,
-                "predicted_rate": null, "predicted_incurred": 0.0, "trailing12_trir": null,
-                "trailing12_dart": null, "trailing12_incurred": "0.00", "actual_to_expected": null,
-                "rank_low": low, "rank_high": high, "rank_change": change, "cost_rank": 1,
-                "credibility_z": 0.0, "top_driver": ""
-            }))
-            .unwrap();
-            r.rank_change = Some(change);
-            r
+        let row = |code: &str, rank: u32, low: u32, high: u32, change: i64| RankingRow {
+            rank,
+            department: code.into(),
+            name: code.into(),
+            predicted_cases: 10.0,
+            predicted_cases_low: 5,
+            predicted_cases_high: 16,
+            predicted_rate: Some(4.0),
+            rank_low: low,
+            rank_high: high,
+            rank_change: Some(change),
+            ..RankingRow::default()
         };
         let ranking = Ranking {
             as_of: "2025-12".parse().unwrap(),
             horizon: 12,
-            rated: false,
+            rated: true,
             city_predicted: 1.0,
             city_actual_to_expected: None,
             compared_with: Some("2025-11".parse().unwrap()),
             data_warning: None,
-            rows: vec![row("A", 1, 1, 2, 6), row("B", 2, 1, 3, -1), row("C", 3, 2, 4, 0)],
+            city_addressable: Default::default(),
+            experience_applied: false,
+            rows: vec![row("A", 1, 1, 2, 6), row("B", 2, 1, 3, -1), row("C", 3, 2, 4, 0), row("D", 4, 3, 5, 0)],
         };
         let previous = PreviousRanking {
             month: ranking.compared_with,
-            ranks: [("A", 7, 5, 9), ("B", 1, 1, 3), ("C", 3, 2, 4)]
+            ranks: [("A", 7, 5, 9), ("B", 1, 1, 3), ("C", 3, 2, 4), ("D", 4, 3, 5)]
                 .into_iter()
                 .map(|(c, rank, low, high)| (c.to_string(), RankRange { rank, low, high }))
                 .collect(),
+            // D's rate was 9 (this run's interval of it: 2.0 to 6.4).
+            predicted: [("A", 4.0), ("B", 4.0), ("C", 4.0), ("D", 9.0)].map(|(c, v)| (c.to_string(), v)).into(),
         };
         let movers = movers(&ranking, &previous);
         let news: Vec<(&str, bool)> = movers.iter().map(|m| (m.department.as_str(), m.significant)).collect();
-        assert_eq!(news, [("A", true), ("B", false)], "C did not move; B's move lies inside both ranges");
+        assert_eq!(
+            news,
+            [("A", true), ("B", false), ("D", true)],
+            "C did not move; B's move lies inside its range; D's rate moved beyond its interval"
+        );
     }
 }

@@ -143,15 +143,18 @@ impl<'a> Department<'a> {
             Some(c) if c > 0 => format!("It moved up {} since {since}.{within}", places(c)),
             Some(c) => format!("It moved down {} since {since}.{within}", places(-c)),
         };
+        let credibility = match row.credibility_z {
+            Some(z) => format!(" Credibility of the department's own experience: z = {z:.2}."),
+            None => String::new(),
+        };
         format!(
             "Rank {} of {total} by {} for {window}; tier {}. {moved} Cost rank {} of {total}. Actual to expected \
-             (trailing 12 months): {}. Credibility of the department's own experience: z = {:.2}.",
+             (trailing 12 months): {}.{credibility}",
             row.rank,
             measure(r.rated),
             row.risk_tier.as_str(),
             row.cost_rank,
             fixed(row.actual_to_expected, 2),
-            row.credibility_z,
             total = self.total,
             window = self.window,
         )
