@@ -16,6 +16,14 @@
 //! "Fall, Slip or Trip Injury"); Part of Body 64–66, 90, 91 and 99 sit
 //! under "Multiple Body Parts".
 //!
+//! `label` is the name a reader sees in a report (`display_label`): WCIO's
+//! names are title-cased, abbreviated ("NOC") and, read alone, ambiguous
+//! (three causes are "Object Being Lifted or Handled", two body parts are
+//! "Soft Tissue"), so each row carries a hand-written sentence-case label
+//! that says the mechanism ("Struck by object being lifted or handled"),
+//! reads "Other …" for "…, NOC", and is unique within its table. The WCIO
+//! `name` stays for exports that promise the official wording.
+//!
 //! Provenance. The official reference is the WCIO Injury Description
 //! Table (<https://wcio.org/injury-description-tables>). Codes, names and
 //! groups were taken from, and cross-checked between, these public copies:
@@ -68,6 +76,15 @@ impl CodeKind {
             CodeKind::BodyPart => "body_part",
         }
     }
+
+    /// The table's name in words, capitalised to open a label.
+    pub fn noun(self) -> &'static str {
+        match self {
+            CodeKind::Cause => "Cause",
+            CodeKind::Nature => "Nature",
+            CodeKind::BodyPart => "Body part",
+        }
+    }
 }
 
 impl fmt::Display for CodeKind {
@@ -83,6 +100,8 @@ pub struct CodeEntry {
     pub code: u16,
     pub name: String,
     pub category: String,
+    /// The clean display label (see the module doc).
+    pub label: String,
 }
 
 /// The WCIO code tables, ordered by kind then code so `entries` lists a
@@ -128,7 +147,7 @@ impl CodeTableError {
 }
 
 impl CodeTable {
-    /// Parses a `kind,code,name,category` CSV. Strict on purpose: a bad
+    /// Parses a `kind,code,name,category,label` CSV. Strict on purpose: a bad
     /// row in a reference table would silently mislabel every report, so
     /// any malformed row, empty name or repeated `(kind, code)` fails the
     /// whole load.
@@ -143,7 +162,7 @@ impl CodeTable {
             let entry: CodeEntry =
                 record.deserialize(Some(&headers)).map_err(|e| CodeTableError::from_csv(&e, line))?;
             let line = line.unwrap_or(0);
-            for (field, value) in [("name", &entry.name), ("category", &entry.category)] {
+            for (field, value) in [("name", &entry.name), ("category", &entry.category), ("label", &entry.label)] {
                 if value.trim().is_empty() {
                     return Err(CodeTableError::EmptyField { line, field });
                 }
@@ -196,9 +215,100 @@ impl CodeTable {
         }
     }
 
+    /// The clean label a report shows (sentence case, no "NOC", unique
+    /// within its table), or "Cause code 123 (not in the WCIO table)" for
+    /// unknown codes; the kind is named because, unlike `label`'s callers,
+    /// a driver or chart line has no column heading to say it.
+    pub fn display_label(&self, kind: CodeKind, code: u16) -> String {
+        match self.get(kind, code) {
+            Some(entry) => entry.label.clone(),
+            None => format!("{} code {code} (not in the WCIO table)", kind.noun()),
+        }
+    }
+
     /// The entries of one table in ascending code order.
     pub fn entries(&self, kind: CodeKind) -> impl Iterator<Item = &CodeEntry> {
         self.entries.range((kind, 0)..=(kind, u16::MAX)).map(|(_, e)| e)
+    }
+}
+
+/// Checks of report wording over the code table's vocabulary, shared by
+/// the tests of every module that writes labels into text (codes, drivers,
+/// controls), so they all hold the same standard.
+#[cfg(test)]
+pub(crate) mod text_checks {
+    use std::collections::BTreeSet;
+
+    use super::{CodeKind, CodeTable};
+
+    pub(crate) fn words(text: &str) -> Vec<&str> {
+        text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect()
+    }
+
+    /// Two neighbouring words that are the same word, case-insensitively,
+    /// or the same stem ("injury injuries": five or more letters shared
+    /// from the start), the fault of "multiple neck injury injuries".
+    pub(crate) fn doubled_word(text: &str) -> Option<String> {
+        let lower: Vec<String> = words(text).iter().map(|w| w.to_lowercase()).collect();
+        lower.windows(2).find(|p| p[0] == p[1] || shared_stem(&p[0], &p[1]) >= 5).map(|p| p.join(" "))
+    }
+
+    fn shared_stem(a: &str, b: &str) -> usize {
+        a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count()
+    }
+
+    /// A pair of words said twice in one label, the fault of "Multiple
+    /// Body Parts (Including Body Systems and Body Parts)".
+    pub(crate) fn repeated_pair(text: &str) -> Option<String> {
+        let lower: Vec<String> = words(text).iter().map(|w| w.to_lowercase()).collect();
+        let pairs: Vec<String> = lower.windows(2).map(|p| p.join(" ")).collect();
+        pairs.iter().enumerate().find(|(i, p)| pairs[i + 1..].contains(p)).map(|(_, p)| p.clone())
+    }
+
+    /// The words the code table writes in capitals (NOC, OD, AIDS, VDT,
+    /// COVID): every upper-case word of two or more letters in its names,
+    /// categories and labels.
+    pub(crate) fn acronyms() -> BTreeSet<String> {
+        let table = CodeTable::builtin();
+        let mut out = BTreeSet::new();
+        for kind in CodeKind::ALL {
+            for e in table.entries(kind) {
+                for text in [&e.name, &e.category, &e.label] {
+                    for w in words(text) {
+                        if w.chars().filter(|c| c.is_alphabetic()).count() >= 2 && !w.chars().any(char::is_lowercase) {
+                            out.insert(w.to_string());
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// A table acronym written in another case ("noc", "Covid").
+    pub(crate) fn miscased_acronym(text: &str, acronyms: &BTreeSet<String>) -> Option<String> {
+        words(text)
+            .into_iter()
+            .find(|w| !acronyms.contains(*w) && acronyms.contains(&w.to_uppercase()))
+            .map(str::to_string)
+    }
+
+    /// Everything wrong with one piece of report text, empty when clean.
+    pub(crate) fn problems(text: &str, acronyms: &BTreeSet<String>) -> Vec<String> {
+        let mut out = Vec::new();
+        if text.trim().is_empty() {
+            out.push("empty".to_string());
+        }
+        if text.trim() != text || text.contains("  ") {
+            out.push("stray spaces".to_string());
+        }
+        if let Some(w) = doubled_word(text) {
+            out.push(format!("doubled word \"{w}\""));
+        }
+        if let Some(w) = miscased_acronym(text, acronyms) {
+            out.push(format!("\"{w}\" is capitalised in the code table"));
+        }
+        out
     }
 }
 
@@ -333,8 +443,7 @@ mod tests {
 
     #[test]
     fn duplicate_row_is_an_error() {
-        let text =
-            "kind,code,name,category\ncause,56,Lifting,Strain\nnature,56,Other,X\ncause,56,Lifting again,Strain\n";
+        let text = "kind,code,name,category,label\ncause,56,Lifting,Strain,L\nnature,56,Other,X,O\ncause,56,Lifting again,Strain,L\n";
         let err = CodeTable::from_csv(text).unwrap_err();
         assert!(
             matches!(err, CodeTableError::Duplicate { line: 4, kind: CodeKind::Cause, code: 56, first_line: 2 }),
@@ -345,30 +454,116 @@ mod tests {
 
     #[test]
     fn malformed_rows_name_their_line() {
-        let bad_code = "kind,code,name,category\ncause,1,Chemicals,Burn\ncause,abc,Chemicals,Burn\n";
+        let bad_code = "kind,code,name,category,label\ncause,1,Chemicals,Burn,C\ncause,abc,Chemicals,Burn,C\n";
         let err = CodeTable::from_csv(bad_code).unwrap_err();
         assert!(matches!(err, CodeTableError::Csv { line: Some(3), .. }), "{err:?}");
         assert!(err.to_string().starts_with("code table line 3:"), "{err}");
 
-        let short_row = "kind,code,name,category\ncause,1,Chemicals\n";
+        let short_row = "kind,code,name,category,label\ncause,1,Chemicals,Burn\n";
         let err = CodeTable::from_csv(short_row).unwrap_err();
         assert!(matches!(err, CodeTableError::Csv { line: Some(2), .. }), "{err:?}");
         assert!(err.to_string().contains("line 2"), "{err}");
 
-        let bad_kind = "kind,code,name,category\nsymptom,1,Chemicals,Burn\n";
+        let bad_kind = "kind,code,name,category,label\nsymptom,1,Chemicals,Burn,C\n";
         let err = CodeTable::from_csv(bad_kind).unwrap_err();
         assert!(matches!(err, CodeTableError::Csv { line: Some(2), .. }), "{err:?}");
 
-        let empty_name = "kind,code,name,category\ncause,1,,Burn\n";
+        let empty_name = "kind,code,name,category,label\ncause,1,,Burn,C\n";
         let err = CodeTable::from_csv(empty_name).unwrap_err();
         assert!(matches!(err, CodeTableError::EmptyField { line: 2, field: "name" }), "{err:?}");
+
+        let empty_label = "kind,code,name,category,label\ncause,1,Chemicals,Burn, \n";
+        let err = CodeTable::from_csv(empty_label).unwrap_err();
+        assert!(matches!(err, CodeTableError::EmptyField { line: 2, field: "label" }), "{err:?}");
+
+        let no_label_column = "kind,code,name,category\ncause,1,Chemicals,Burn\n";
+        let err = CodeTable::from_csv(no_label_column).unwrap_err();
+        assert!(matches!(err, CodeTableError::Csv { line: Some(2), .. }), "{err:?}");
     }
 
     #[test]
     fn quoted_fields_with_commas_round_trip() {
-        let text = "kind,code,name,category\ncause,6,\"Dust, Gases, Fumes or Vapors\",\"Burn, etc\"\n";
+        let text =
+            "kind,code,name,category,label\ncause,6,\"Dust, Gases, Fumes or Vapors\",\"Burn, etc\",\"Dust, gases\"\n";
         let table = CodeTable::from_csv(text).unwrap();
         assert_eq!(table.name(CodeKind::Cause, 6), Some("Dust, Gases, Fumes or Vapors"));
         assert_eq!(table.get(CodeKind::Cause, 6).unwrap().category, "Burn, etc");
+    }
+
+    #[test]
+    fn every_label_is_clean() {
+        let acronyms = text_checks::acronyms();
+        assert!(acronyms.contains("NOC") && acronyms.contains("COVID"), "{acronyms:?}");
+        let mut bad = Vec::new();
+        for kind in CodeKind::ALL {
+            for e in table().entries(kind) {
+                let label = table().display_label(kind, e.code);
+                let mut problems = text_checks::problems(&label, &acronyms);
+                problems.extend(text_checks::repeated_pair(&label).map(|p| format!("\"{p}\" said twice")));
+                if label.contains("NOC") {
+                    problems.push("\"NOC\": say \"Other …\"".to_string());
+                }
+                problems.extend(sentence_case(&label));
+                for p in problems {
+                    bad.push(format!("{kind} {}: {label:?}: {p}", e.code));
+                }
+            }
+        }
+        assert!(bad.is_empty(), "{}", bad.join("\n"));
+    }
+
+    /// Sentence case: a capital first letter, and later words capitalised
+    /// only when they are all capitals (AIDS, COVID-19, Hepatitis C).
+    fn sentence_case(label: &str) -> Option<String> {
+        let words = text_checks::words(label);
+        let first_upper = label.chars().next().is_some_and(char::is_uppercase);
+        let odd = words
+            .iter()
+            .skip(1)
+            .find(|w| w.chars().next().is_some_and(char::is_uppercase) && w.chars().any(char::is_lowercase));
+        match (first_upper, odd) {
+            (false, _) => Some("does not open with a capital".to_string()),
+            (true, Some(w)) => Some(format!("\"{w}\" is capitalised mid-label")),
+            (true, None) => None,
+        }
+    }
+
+    #[test]
+    fn labels_are_unique_within_a_table() {
+        for kind in CodeKind::ALL {
+            let mut seen = std::collections::BTreeMap::new();
+            for e in table().entries(kind) {
+                if let Some(first) = seen.insert(e.label.to_lowercase(), e.code) {
+                    panic!("{kind} {first} and {} share the label {:?}", e.code, e.label);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn display_labels_read_well() {
+        assert_eq!(table().display_label(CodeKind::Cause, 74), "Struck by fellow worker, patient or other person");
+        assert_eq!(table().display_label(CodeKind::Cause, 99), "Other miscellaneous cause");
+        assert_eq!(table().display_label(CodeKind::BodyPart, 20), "Neck (multiple injuries)");
+        assert_eq!(table().display_label(CodeKind::BodyPart, 90), "Multiple body parts");
+        assert_eq!(table().display_label(CodeKind::Nature, 83), "COVID-19");
+        assert_eq!(table().display_label(CodeKind::Cause, 123), "Cause code 123 (not in the WCIO table)");
+        assert_eq!(table().display_label(CodeKind::BodyPart, 0), "Body part code 0 (not in the WCIO table)");
+    }
+
+    #[test]
+    fn text_checks_catch_the_old_driver_faults() {
+        let acronyms = text_checks::acronyms();
+        for bad in [
+            "multiple neck injury injuries: 12% of cases",
+            "cut, puncture, scrape, noc: 15% of cases",
+            "the the city share",
+            " Lifting",
+        ] {
+            assert!(!text_checks::problems(bad, &acronyms).is_empty(), "{bad}");
+        }
+        let parenthetical = "multiple body parts (including body systems and body parts)";
+        assert!(text_checks::repeated_pair(parenthetical).is_some());
+        assert!(text_checks::problems("Neck (multiple injuries): 12% of cases", &acronyms).is_empty());
     }
 }

@@ -13,13 +13,16 @@
 //!
 //! `config` (the settings of `riskrank.toml`) is read by every stage.
 //! `gate` (the data gate) judges what `ingest` read before anything is
-//! ranked. `digest` and `codes` are leaf helpers used from `ingest` on. `generate`
+//! ranked. `digest` and `codes` are leaf helpers used from `ingest` on;
+//! `controls` (recommended controls per cause group, with their public
+//! sources) is a leaf beside `codes`, for the reports. `generate`
 //! (synthetic data with known truth) and `import` (real public datasets
 //! mapped onto the data contract) are tools at the pipeline's level: they
 //! write data folders through `export`.
 
 pub mod codes;
 pub mod config;
+pub mod controls;
 pub mod digest;
 pub mod export;
 pub mod gate;

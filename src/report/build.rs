@@ -115,7 +115,7 @@ fn value_interval(r: &RankingRow) -> (f64, f64) {
 }
 
 /// The city's causes over 12 months, most cases first, the tail folded
-/// into "other causes" after 80% or ten bars.
+/// into "Other causes" after 80% or ten bars.
 fn pareto(mix: &CodeMix) -> Vec<ParetoItem> {
     let table = CodeTable::builtin();
     let total: u32 = mix.cause.values().sum();
@@ -129,11 +129,11 @@ fn pareto(mix: &CodeMix) -> Vec<ParetoItem> {
     for (i, (code, n)) in causes.iter().enumerate() {
         if i == 10 || (f64::from(cumulative) / f64::from(total) >= 0.8 && i >= 3) {
             let rest = total - cumulative;
-            out.push(item("other causes".into(), rest, total, total));
+            out.push(item("Other causes".into(), rest, total, total));
             break;
         }
         cumulative += n;
-        out.push(item(table.label(CodeKind::Cause, *code), *n, cumulative, total));
+        out.push(item(table.display_label(CodeKind::Cause, *code), *n, cumulative, total));
     }
     out
 }
@@ -244,7 +244,7 @@ fn mix(panel: &Panel, d: usize, from: Month, to: Month, city: &CodeMix) -> Vec<M
         for (code, n) in codes.into_iter().take(8) {
             out.push(MixShare {
                 kind: kind.as_str().to_string(),
-                label: table.label(kind, *code),
+                label: table.display_label(kind, *code),
                 cases: *n,
                 share: f64::from(*n) / f64::from(total),
                 city_share: f64::from(city.of(kind).get(code).copied().unwrap_or(0)) / f64::from(city_total),
