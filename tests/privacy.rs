@@ -159,6 +159,17 @@ fn privacy_cases_are_listed_without_cause_body_part_or_date_and_totals_stay() {
         }
     }
 
+    // A Parquet copy of the flagged data lists the same cases the same way.
+    let pq = tmp.path().join("flagged-pq");
+    let converted =
+        riskrank().args(["convert", "--data"]).arg(tmp.path().join("flagged")).arg("--out").arg(&pq).output();
+    assert!(matches!(converted.unwrap().status.code(), Some(0 | 1)), "convert failed");
+    let (pq_run, _) = outputs(&pq, &tmp.path().join("out-pq"));
+    for f in &flagged {
+        let csv = format!("departments/{}.csv", f.id.split('-').next().unwrap());
+        assert!(fs::read(run.join(&csv)).unwrap() == fs::read(pq_run.join(&csv)).unwrap(), "{csv} from Parquet");
+    }
+
     // Counts and everything aggregated are untouched.
     for (a, b) in [(plain_run.join("ranking.csv"), run.join("ranking.csv"))]
         .into_iter()
