@@ -15,7 +15,9 @@
 //! `gate` (the data gate) judges what `ingest` read before anything is
 //! ranked. `digest` and `codes` are leaf helpers used from `ingest` on;
 //! `controls` (recommended controls per cause group, with their public
-//! sources) is a leaf beside `codes`, for the reports. `generate`
+//! sources) is a leaf beside `codes`, for the reports; `privacy` (which
+//! cases are OSHA privacy concern cases) sits beside `codes`, used by the
+//! stages that list cases. `generate`
 //! (synthetic data with known truth) and `import` (real public datasets
 //! mapped onto the data contract) are tools at the pipeline's level: they
 //! write data folders through `export`.
@@ -33,6 +35,7 @@ pub mod metrics;
 pub mod model;
 pub mod panel;
 pub mod pipeline;
+pub mod privacy;
 pub mod rank;
 pub mod report;
 pub mod schema;

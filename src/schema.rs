@@ -531,6 +531,13 @@ pub struct InjuryRecord<'a> {
     pub body_part_code: Option<u16>,
     #[serde(borrow)]
     pub job_class: Option<Cow<'a, str>>,
+    /// The optional `privacy_case` column: the employer's own flag for an
+    /// OSHA privacy concern case (29 CFR 1904.29(b)(7)); `None` when the
+    /// column is absent or empty, and then `privacy` infers it from the
+    /// codes. Not written by the importers or the generator (they have no
+    /// such flag), so their injuries.csv keeps the contract's core columns.
+    #[serde(skip_serializing, default)]
+    pub privacy_case: Option<bool>,
 }
 
 /// One validated row of `claims.csv`.

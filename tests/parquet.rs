@@ -118,3 +118,28 @@ fn a_zstd_parquet_file_is_refused_with_the_fix() {
         "{stderr}"
     );
 }
+
+#[test]
+fn the_privacy_case_column_is_read_from_parquet_and_a_bad_value_quarantined() {
+    let tmp = tempfile::tempdir().unwrap();
+    let csv = tmp.path().join("csv");
+    fs::create_dir(&csv).unwrap();
+    fs::write(csv.join("departments.csv"), DEPARTMENTS).unwrap();
+    let mut lines = INJURIES.lines();
+    let mut text = format!("{},privacy_case\n", lines.next().unwrap());
+    for (line, flag) in lines.zip(["true", "false", "", "maybe"]) {
+        text.push_str(&format!("{line},{flag}\n"));
+    }
+    fs::write(csv.join("injuries.csv"), text).unwrap();
+    let pq = tmp.path().join("pq");
+    convert(&csv, &pq);
+    let out = tmp.path().join("v");
+    riskrank().args(["validate", "--data"]).arg(&pq).arg("--out").arg(&out).assert().code(1);
+    let quarantine = fs::read_to_string(month_folder(&out).join("quarantine/injuries.csv")).unwrap();
+    let rows: Vec<Vec<&str>> = quarantine.lines().skip(1).map(|l| l.split(',').take(3).collect()).collect();
+    assert_eq!(
+        rows,
+        [["3", "department", "unknown_department"], ["4", "privacy_case", "unparsable_value"]],
+        "{quarantine}"
+    );
+}

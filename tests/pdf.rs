@@ -282,13 +282,14 @@ fn case_line(department: &str, k: usize) -> CaseLine {
     let day = 28 - (k as i8 % 27);
     CaseLine {
         case_id: format!("{}-2025-{:04}", department, 900 - k),
-        event_date: jiff::civil::date(2025 - (k / 40) as i16, 6 - ((k / 8) % 6) as i8, day),
+        event_date: Some(jiff::civil::date(2025 - (k / 40) as i16, 6 - ((k / 8) % 6) as i8, day)),
         osha_class: class,
         days_away: (class == OshaClass::DaysAway).then_some(3 + k as u32 % 20),
         days_restricted: (class == OshaClass::Restricted).then_some(5 + k as u32 % 9),
         cause: (k % 7 != 3).then(|| CAUSES[k % CAUSES.len()].to_string()),
         body_part: Some(PARTS[k % PARTS.len()].to_string()),
         incurred: (!k.is_multiple_of(4)).then_some(Cents(((k * 7919) % 60_000 * 100 + 1_234) as i64)),
+        privacy_case: false,
     }
 }
 

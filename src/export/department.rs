@@ -1,13 +1,24 @@
 //! `departments/<code>.csv`: a department's own case list for the last 12
 //! months (no personal data: [`CaseLine`] has no employee id, name or free
-//! text), and the file names of a department's outputs.
+//! text), and the file names of a department's outputs. A privacy concern
+//! case's row has its date, cause and part of body empty and `privacy
+//! case` in the last column.
 
 use super::{CsvRow, Exporter, FormatError, csv_bytes};
 use crate::report::data::CaseLine;
 
 impl CsvRow for CaseLine {
-    const COLUMNS: &'static [&'static str] =
-        &["case_id", "event_date", "osha_class", "days_away", "days_restricted", "cause", "body_part", "incurred"];
+    const COLUMNS: &'static [&'static str] = &[
+        "case_id",
+        "event_date",
+        "osha_class",
+        "days_away",
+        "days_restricted",
+        "cause",
+        "body_part",
+        "incurred",
+        "privacy",
+    ];
 }
 
 /// A department's case list as CSV.

@@ -227,6 +227,7 @@ impl InjuryRow {
             nature_code: self.nature_code,
             body_part_code: self.body_part_code,
             job_class: None,
+            privacy_case: None,
         }
     }
 }

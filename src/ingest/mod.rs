@@ -94,9 +94,9 @@ impl fmt::Display for Reason {
     }
 }
 
-/// The columns the reader knows for `injuries.csv`, in contract order
-/// (what `InjuryRecord` serializes to; the personal columns are not among them).
-pub const INJURY_COLUMNS: &[&str] = <rows::Injuries as RowSpec>::COLUMNS;
+/// The core columns of `injuries.csv`, in contract order (what `InjuryRecord` serializes to; no personal
+/// column, nor the optional `privacy_case`, which the reader also knows: see `rows::INJURY_EXTENSION_START`).
+pub const INJURY_COLUMNS: &[&str] = <rows::Injuries as RowSpec>::COLUMNS.split_at(rows::INJURY_EXTENSION_START).0;
 /// Every column the reader knows for `claims.csv`, in contract order (what
 /// `ClaimRecord` serializes to): [`CLAIM_COLUMNS`], then the optional
 /// [`FIRST_REPORT_COLUMNS`].

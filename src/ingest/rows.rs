@@ -352,7 +352,13 @@ mod inj {
     pub const NATURE: usize = 7;
     pub const BODY_PART: usize = 8;
     pub const JOB_CLASS: usize = 9;
+    pub const PRIVACY_CASE: usize = 10;
 }
+
+/// Where the optional extension columns (`privacy_case`) start in
+/// [`Injuries`]'s columns: the generator and the importers write the ones
+/// before it.
+pub const INJURY_EXTENSION_START: usize = inj::PRIVACY_CASE;
 
 const OSHA_CLASSES: &str = "death, days_away, restricted, other_recordable, first_aid, near_miss";
 const STATUSES: &str = "open, closed, reopened";
@@ -375,6 +381,7 @@ impl RowSpec for Injuries {
         "nature_code",
         "body_part_code",
         "job_class",
+        "privacy_case",
     ];
     const REQUIRED: &'static [usize] = &[inj::CASE_ID, inj::DEPARTMENT, inj::EVENT_DATE, inj::OSHA_CLASS];
     const PERSONAL: &'static [&'static str] = &["employee_id", "description"];
@@ -392,6 +399,7 @@ impl RowSpec for Injuries {
             nature_code: row.parse(inj::NATURE, schema::parse_code)?,
             body_part_code: row.parse(inj::BODY_PART, schema::parse_code)?,
             job_class: row.value(inj::JOB_CLASS),
+            privacy_case: row.parse(inj::PRIVACY_CASE, schema::parse_bool)?,
         };
         not_future(record.event_date, "event_date", ctx)?;
         Ok(record)

@@ -237,6 +237,45 @@ fn first_report_columns_are_read_by_name_and_bad_values_quarantined() {
     assert_eq!(first.len(), 2);
 }
 
+/// The `privacy_case` value of every accepted injury, in file order.
+#[derive(Default)]
+struct PrivacyFlags(Vec<(String, Option<bool>)>);
+
+impl RecordSink for PrivacyFlags {
+    fn fork(&self) -> Self {
+        PrivacyFlags::default()
+    }
+    fn merge(&mut self, other: Self) {
+        self.0.extend(other.0);
+    }
+    fn injury(&mut self, r: &InjuryRecord<'_>) {
+        self.0.push((r.case_id.to_string(), r.privacy_case));
+    }
+}
+
+#[test]
+fn privacy_case_is_read_as_a_boolean_and_bad_values_quarantined() {
+    let head = format!("{INJ_HEAD},privacy_case");
+    let rows = ["Yes", "", "0", "perhaps", "n", "2"];
+    let body: Vec<String> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, flag)| format!("P{i},FIRE,2024-01-05,days_away,3,0,56,77,42,FF,E1,x,{flag}"))
+        .collect();
+    let text = format!("{head}\n{}\n", body.join("\n"));
+    let dir = folder(&[("departments.csv", DEPTS), ("injuries.csv", &text)]);
+    let loaded = load(dir.path(), &opts(), PrivacyFlags::default()).unwrap();
+    assert!(loaded.report(FileKind::Injuries).unwrap().unknown_columns.is_empty());
+    let bad: Vec<_> = loaded.quarantined(FileKind::Injuries).map(|q| (q.line, q.reason, q.column.as_str())).collect();
+    assert_eq!(bad, [(5, Reason::UnparsableValue, "privacy_case"), (7, Reason::UnparsableValue, "privacy_case")]);
+    let flags: Vec<(&str, Option<bool>)> = loaded.sink.0.iter().map(|(id, f)| (id.as_str(), *f)).collect();
+    assert_eq!(flags, [("P0", Some(true)), ("P1", None), ("P2", Some(false)), ("P4", Some(false))]);
+    // Without the column every case reads as unflagged (and is then inferred from its codes).
+    let dir = folder(&[("departments.csv", DEPTS), ("injuries.csv", &injuries(&[GOOD_INJ]))]);
+    let loaded = load(dir.path(), &opts(), PrivacyFlags::default()).unwrap();
+    assert_eq!(loaded.sink.0, [("C1".to_string(), None)]);
+}
+
 #[test]
 fn headers_are_matched_loosely_and_unknown_columns_reported() {
     let text = "\u{feff} Department ,CASE_ID,Event_Date,osha_class,shoe_size\r\nFIRE,C1,2024-01-05,Days_Away,9\r\n";

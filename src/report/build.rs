@@ -8,7 +8,7 @@ use crate::ingest::FileReport;
 use crate::model::file::ModelFile;
 use crate::panel::{CodeMix, Panel};
 use crate::rank::{self, PreviousRanking};
-use crate::report::cases::CaseCollector;
+use crate::report::cases::{CaseCollector, KeptCase};
 use crate::report::data::*;
 use crate::schema::Month;
 
@@ -254,9 +254,12 @@ fn mix(panel: &Panel, d: usize, from: Month, to: Month, city: &CodeMix) -> Vec<M
     out
 }
 
-/// The department's own cases of the window, newest first.
+/// The department's own cases of the window, newest first, then the
+/// privacy concern cases by id: placed among the others by date, a
+/// privacy case's neighbours would give its date away.
 fn cases(i: &Inputs<'_>, code: &str) -> Vec<CaseLine> {
     let table = CodeTable::builtin();
+    let shown = |c: &KeptCase, v: Option<String>| if c.privacy_case { None } else { v };
     let mut out: Vec<CaseLine> = i
         .cases
         .cases
@@ -264,16 +267,22 @@ fn cases(i: &Inputs<'_>, code: &str) -> Vec<CaseLine> {
         .filter(|c| c.department == code)
         .map(|c| CaseLine {
             case_id: c.case_id.clone(),
-            event_date: c.event_date,
+            event_date: (!c.privacy_case).then_some(c.event_date),
             osha_class: c.osha_class,
             days_away: c.days_away,
             days_restricted: c.days_restricted,
-            cause: c.cause_code.map(|k| table.label(CodeKind::Cause, k)),
-            body_part: c.body_part_code.map(|k| table.label(CodeKind::BodyPart, k)),
+            cause: shown(c, c.cause_code.map(|k| table.label(CodeKind::Cause, k))),
+            body_part: shown(c, c.body_part_code.map(|k| table.label(CodeKind::BodyPart, k))),
             incurred: i.cases.incurred(&c.case_id),
+            privacy_case: c.privacy_case,
         })
         .collect();
-    out.sort_by(|a, b| b.event_date.cmp(&a.event_date).then_with(|| a.case_id.cmp(&b.case_id)));
+    out.sort_by(|a, b| {
+        a.privacy_case
+            .cmp(&b.privacy_case)
+            .then_with(|| b.event_date.cmp(&a.event_date))
+            .then_with(|| a.case_id.cmp(&b.case_id))
+    });
     out
 }
 

@@ -6,6 +6,8 @@
 //! no such fields. Claims are keyed by a 64-bit hash of the case id, not a
 //! copy of it (a false match needs a collision among the window's cases:
 //! odds of about 3 in 10^8 for a million of them).
+//! Each case carries whether it is an OSHA privacy concern case
+//! (`crate::privacy`), decided here where the whole record is at hand.
 
 use jiff::civil::Date;
 use rustc_hash::FxHashMap;
@@ -29,6 +31,8 @@ pub struct KeptCase {
     pub days_restricted: Option<u32>,
     pub cause_code: Option<u16>,
     pub body_part_code: Option<u16>,
+    /// An OSHA privacy concern case: listed without cause, part of body or date.
+    pub privacy_case: bool,
 }
 
 /// Collects recent cases and claim incurred per case id.
@@ -112,6 +116,7 @@ impl RecordSink for CaseCollector {
                 days_restricted: r.days_restricted,
                 cause_code: r.cause_code,
                 body_part_code: r.body_part_code,
+                privacy_case: crate::privacy::is_privacy_case(r),
             });
             self.prune();
         }

@@ -102,11 +102,14 @@ pub struct MixShare {
     pub city_share: f64,
 }
 
-/// One case of the department's own log, without personal data.
+/// One case of the department's own log, without personal data. A
+/// privacy concern case (29 CFR 1904.29(b)(7)) keeps its id, class, days
+/// and incurred, but its date, cause and part of body are `None`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CaseLine {
     pub case_id: String,
-    pub event_date: jiff::civil::Date,
+    /// `None` only for a privacy case: the date is withheld.
+    pub event_date: Option<jiff::civil::Date>,
     pub osha_class: OshaClass,
     pub days_away: Option<u32>,
     pub days_restricted: Option<u32>,
@@ -114,6 +117,17 @@ pub struct CaseLine {
     pub body_part: Option<String>,
     /// Incurred of the linked claim(s), at valuation.
     pub incurred: Option<Cents>,
+    /// Written as [`PRIVACY_LABEL`] or empty, the way OSHA's own log
+    /// marks such a case.
+    #[serde(rename = "privacy", serialize_with = "privacy_label")]
+    pub privacy_case: bool,
+}
+
+/// What the case lists show for a privacy concern case.
+pub const PRIVACY_LABEL: &str = "privacy case";
+
+fn privacy_label<S: serde::Serializer>(privacy_case: &bool, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(if *privacy_case { PRIVACY_LABEL } else { "" })
 }
 
 /// Everything a department's own report shows.

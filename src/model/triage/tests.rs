@@ -350,6 +350,7 @@ fn collector_merges_in_file_order_and_joins_days_away() {
         nature_code: None,
         body_part_code: None,
         job_class: None,
+        privacy_case: None,
     });
     a.merge(b);
     a.merge(inj);

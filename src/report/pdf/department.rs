@@ -10,7 +10,7 @@ use super::markup::{
     opt_count, pct, rate, s, stat,
 };
 use crate::report::charts;
-use crate::report::data::{CaseLine, DepartmentReport, MixShare, ReportData};
+use crate::report::data::{CaseLine, DepartmentReport, MixShare, PRIVACY_LABEL, ReportData};
 
 /// How many cases a department PDF lists (its CSV has all of them).
 pub const MAX_LISTED_CASES: usize = 50;
@@ -263,15 +263,20 @@ fn mix_row(x: &MixShare) -> V {
     ])
 }
 
+/// One row of the case table. A privacy concern case shows "privacy
+/// case" where its cause would be, and nothing for its date and part of
+/// body (a dash would read as "not recorded").
 fn case_value(c: &CaseLine) -> V {
+    let (cause, part) = if c.privacy_case { (PRIVACY_LABEL, "") } else { (DASH, DASH) };
     V::Dict(vec![
         ("id", s(&c.case_id)),
-        ("date", s(c.event_date.to_string())),
+        // Only a privacy case has no date.
+        ("date", s(c.event_date.map_or_else(String::new, |d| d.to_string()))),
         ("class", s(class_word(c.osha_class))),
         ("away", s(opt_count(c.days_away))),
         ("restricted", s(opt_count(c.days_restricted))),
-        ("cause", s(c.cause.clone().unwrap_or_else(|| DASH.to_string()))),
-        ("part", s(c.body_part.clone().unwrap_or_else(|| DASH.to_string()))),
+        ("cause", s(c.cause.clone().unwrap_or_else(|| cause.to_string()))),
+        ("part", s(c.body_part.clone().unwrap_or_else(|| part.to_string()))),
         ("incurred", s(c.incurred.map_or_else(|| DASH.to_string(), money))),
     ])
 }
