@@ -1,7 +1,8 @@
 //! Scoring and ranking departments for the months after the as-of month:
 //! predicted cases with their 90% interval, predicted rate and incurred,
 //! the risk tier against the city, the top driver in plain words, and the
-//! change of rank since the previous run.
+//! change of rank since the previous run; progress against the targets
+//! ([`targets`]).
 //!
 //! Decisions where the contract is silent: future hours are assumed to be
 //! each department's average month of the last 12; a department with no
@@ -9,6 +10,7 @@
 //! rate and is left out of the ranking, with a warning.
 
 pub mod drivers;
+pub mod targets;
 
 use std::collections::BTreeMap;
 
