@@ -1,8 +1,9 @@
 //! `riskrank.toml`: the settings a risk manager may change without touching
 //! the code: the organisation and report title, the tier rule's cut-offs,
 //! the data gate's thresholds, peer-group display names, how the input
-//! files are written (column names, date format, delimiter) and the
-//! default paths and horizon.
+//! files are written (column names, date format, delimiter), the default
+//! paths and horizon, and the departments' reduction targets (`[targets]`,
+//! none by default).
 //!
 //! Every setting has a default, so a data folder without a config file
 //! runs as the data contract describes. Unknown keys are an error naming
@@ -36,6 +37,11 @@ pub struct Config {
     pub limits: Limits,
     pub input: InputFormat,
     pub defaults: Defaults,
+    /// `None`: no targets are set (the reports say how to set them). Left
+    /// out of the manifest when absent, so runs without targets record the
+    /// config as before.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub targets: Option<Targets>,
 }
 
 /// What the reports say about who they are for.
@@ -145,6 +151,94 @@ impl Default for Limits {
             large_claim_limit: 100_000.0,
         }
     }
+}
+
+/// Reduction targets against a baseline year (`[targets]`): each
+/// department's TRIR and/or incurred is to fall by a share of its
+/// baseline-year value by the end of the target year.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Targets {
+    /// The calendar year the reductions are measured from.
+    pub baseline_year: i16,
+    /// The calendar year by whose end the reductions are due.
+    pub target_year: i16,
+    /// The TRIR reduction for every department and the city (0.10 = 10%
+    /// below the baseline year); `None`: only departments that set one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trir_reduction: Option<f64>,
+    /// The same for incurred (dollars at valuation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub incurred_reduction: Option<f64>,
+    /// Per department code, reductions that replace the defaults.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub departments: BTreeMap<String, TargetOverride>,
+}
+
+/// One department's own reductions (`[targets.departments.<code>]`).
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TargetOverride {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trir_reduction: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub incurred_reduction: Option<f64>,
+}
+
+/// Why a `[targets]` section cannot be used.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum TargetsError {
+    #[error(
+        "[targets{section}] {key} must be a fraction between 0 and 1 (0.10 = 10% below the baseline year), not {value}"
+    )]
+    Fraction { section: String, key: &'static str, value: f64 },
+    #[error("[targets] target_year ({target}) must be after baseline_year ({baseline})")]
+    Years { baseline: i16, target: i16 },
+    #[error("[targets] baseline_year must be 1900-2200, not {0}")]
+    BaselineYear(i16),
+    #[error("[targets] sets no reduction: set trir_reduction and/or incurred_reduction (e.g. trir_reduction = 0.10)")]
+    NoReduction,
+}
+
+impl Targets {
+    /// A department's TRIR and incurred reductions: its own, else the defaults.
+    pub fn reductions(&self, code: &str) -> (Option<f64>, Option<f64>) {
+        let own = self.departments.get(code).copied().unwrap_or_default();
+        (own.trir_reduction.or(self.trir_reduction), own.incurred_reduction.or(self.incurred_reduction))
+    }
+
+    /// The rules serde cannot express.
+    pub fn check(&self) -> Result<(), TargetsError> {
+        if !(1900..=2200).contains(&self.baseline_year) {
+            return Err(TargetsError::BaselineYear(self.baseline_year));
+        }
+        if self.target_year <= self.baseline_year {
+            return Err(TargetsError::Years { baseline: self.baseline_year, target: self.target_year });
+        }
+        let sections = std::iter::once((
+            String::new(),
+            TargetOverride { trir_reduction: self.trir_reduction, incurred_reduction: self.incurred_reduction },
+        ))
+        .chain(self.departments.iter().map(|(code, o)| (format!(".departments.{}", toml_key(code)), *o)));
+        let mut any = false;
+        for (section, o) in sections {
+            for (key, value) in [("trir_reduction", o.trir_reduction), ("incurred_reduction", o.incurred_reduction)] {
+                let Some(value) = value else { continue };
+                // A 0% target is no target, and 100% would ask for zero cases.
+                if !(value > 0.0 && value < 1.0) {
+                    return Err(TargetsError::Fraction { section: section.clone(), key, value });
+                }
+                any = true;
+            }
+        }
+        if any { Ok(()) } else { Err(TargetsError::NoReduction) }
+    }
+}
+
+/// A department code as a TOML key: bare when it can be, else quoted.
+fn toml_key(code: &str) -> String {
+    let bare = !code.is_empty() && code.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'));
+    if bare { code.to_string() } else { format!("{code:?}") }
 }
 
 /// How dates are written in the input files.
@@ -334,6 +428,9 @@ impl Config {
         if !(1..=36).contains(&self.defaults.horizon) {
             return Err(format!("[defaults] horizon must be 1 to 36 months, not {}", self.defaults.horizon));
         }
+        if let Some(targets) = &self.targets {
+            targets.check().map_err(|e| e.to_string())?;
+        }
         Ok(())
     }
 }
@@ -415,6 +512,16 @@ max_record_lines = 1000   # the most lines one quoted field (a description) may 
 # model = "../models/default.json"
 # out = "../reports"
 horizon = 12
+
+# Reduction targets against a baseline year (none by default). The reports
+# show each department's progress and whether it is on track.
+# [targets]
+# baseline_year = 2023       # a calendar year fully in the data
+# target_year = 2026         # the reduction is due by the end of this year
+# trir_reduction = 0.10      # 10% below the baseline year's TRIR
+# incurred_reduction = 0.05  # optional: 5% below the baseline year's incurred
+# [targets.departments.LAFD] # a department's own reductions replace the defaults
+# trir_reduction = 0.20
 "#;
 
 #[cfg(test)]
@@ -458,6 +565,37 @@ mod tests {
             "[input.columns.injury]\nevent_date = \"x\"\n",
         ] {
             assert!(Config::parse(text, Path::new("r")).is_err(), "{text}");
+        }
+    }
+
+    const TARGETS: &str = "[targets]\nbaseline_year = 2023\ntarget_year = 2026\ntrir_reduction = 0.1\n";
+
+    #[test]
+    fn targets_are_read_with_their_overrides() {
+        let text = format!("{TARGETS}[targets.departments.FIRE]\nincurred_reduction = 0.2\n");
+        let c = Config::parse(&text, Path::new("r")).unwrap();
+        let t = c.targets.unwrap();
+        assert_eq!((t.baseline_year, t.target_year), (2023, 2026));
+        assert_eq!(t.reductions("FIRE"), (Some(0.1), Some(0.2)));
+        assert_eq!(t.reductions("PARKS"), (Some(0.1), None));
+        assert_eq!(Config::parse("", Path::new("r")).unwrap().targets, None, "no section, no targets");
+    }
+
+    #[test]
+    fn bad_targets_name_the_key() {
+        for (text, want) in [
+            (TARGETS.replace("0.1", "1.5"), "[targets] trir_reduction must be a fraction between 0 and 1"),
+            (TARGETS.replace("0.1", "0.0"), "not 0"),
+            (TARGETS.replace("2026", "2023"), "target_year (2023) must be after baseline_year (2023)"),
+            (TARGETS.replace("trir_reduction = 0.1\n", ""), "sets no reduction"),
+            (format!("{TARGETS}[targets.departments.\"Parks & Rec\"]\ntrir_reduction = -0.2\n"), {
+                "[targets.departments.\"Parks & Rec\"] trir_reduction must be"
+            }),
+            (format!("{TARGETS}[targets.departments.FIRE]\ntrir_reductoin = 0.2\n"), "trir_reductoin"),
+            ("[targets]\nbaseline_year = 2023\ntrir_reduction = 0.1\n".to_string(), "target_year"),
+        ] {
+            let msg = Config::parse(&text, Path::new("r.toml")).unwrap_err().to_string();
+            assert!(msg.contains(want), "{text}: {msg}");
         }
     }
 }

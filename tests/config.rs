@@ -203,3 +203,111 @@ fn unknown_keys_and_mapped_columns_are_named() {
             "[input.columns.injuries] names `event_day`, which is not a column of injuries.csv",
         ));
 }
+
+const TARGETS: &str = r#"
+[targets]
+baseline_year = 2023
+target_year = 2026
+trir_reduction = 0.10
+incurred_reduction = 0.05
+
+[targets.departments.LAFD]
+trir_reduction = 0.20
+
+[targets.departments.NOPE]
+trir_reduction = 0.20
+"#;
+
+#[test]
+fn targets_are_followed_in_targets_csv_and_the_reports() {
+    let tmp = TempDir::new().unwrap();
+    let config = tmp.path().join("riskrank.toml");
+    fs::write(&config, TARGETS).unwrap();
+    let out = tmp.path().join("out");
+    let mut run = riskrank();
+    run.args(["run", "--data"]).arg(sample()).arg("--config").arg(&config).arg("--out").arg(&out);
+    // Exit 1: the override for a code not in the data is a warning.
+    let run = run.output().unwrap();
+    assert_eq!(run.status.code(), Some(1), "{}", String::from_utf8_lossy(&run.stderr));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("names department(s) not in the data, whose targets are ignored: NOPE"), "{stderr}");
+
+    let month = out.join("2025-12");
+    let mut reader = csv::Reader::from_path(month.join("targets.csv")).unwrap();
+    let h = reader.headers().unwrap().clone();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let col = |name: &str| h.iter().position(|x| x == name).unwrap();
+    let find = |code: &str, measure: &str| {
+        rows.iter().find(|r| &r[col("department")] == code && &r[col("measure")] == measure).unwrap()
+    };
+    // The city first, then every department of the sample with both measures.
+    assert_eq!((&rows[0][col("scope")], &rows[0][col("measure")]), ("city", "trir"));
+    assert_eq!(rows.len(), 2 + 40 * 2);
+    assert_eq!(find("LAFD", "trir")[col("reduction")].to_string(), "0.2000", "the override replaces the default");
+    assert_eq!(find("LAPD", "trir")[col("reduction")].to_string(), "0.1000");
+    // The sample's statuses, as recorded when the feature was written.
+    for (code, measure, status) in [
+        ("LAFD", "trir", "on_track"),
+        ("LAFD", "incurred", "behind"),
+        ("HAR", "incurred", "target_met"),
+        ("DCA", "trir", "not_measurable"),
+    ] {
+        assert_eq!(&find(code, measure)[col("status")], status, "{code} {measure}");
+    }
+    assert!(find("DCA", "trir")[col("reason")].starts_with("no recordable cases in 2023"));
+    assert_eq!(&find("DCA", "trir")[col("target")], "", "no target from a zero baseline");
+    // Every measured row agrees with its own figures: the target, the path
+    // two thirds of the way (24 of 36 months), the progress and the status.
+    let num = |r: &csv::StringRecord, name: &str| r[col(name)].parse::<f64>().unwrap();
+    let mut statuses = std::collections::BTreeSet::new();
+    for r in rows.iter().filter(|r| &r[col("status")] != "not_measurable") {
+        let (base, target, now, path) = (num(r, "baseline"), num(r, "target"), num(r, "current"), num(r, "on_track"));
+        let tol = 1e-3 * base.max(1.0);
+        assert!((target - base * (1.0 - num(r, "reduction"))).abs() < tol, "{r:?}");
+        assert!((path - (base - 2.0 / 3.0 * (base - target))).abs() < tol, "{r:?}");
+        // The figures' last decimal, magnified by the planned reduction.
+        let progress = (base - now) / (base - target);
+        let unit = if &r[col("measure")] == "incurred" { 0.005 } else { 0.000_05 };
+        let rounding = 1e-3 + 3.0 * unit * (1.0 + progress.abs()) / (base - target);
+        assert!((num(r, "progress") - progress).abs() < rounding, "{r:?}");
+        let expected = if now <= target {
+            "target_met"
+        } else if now <= path {
+            "on_track"
+        } else {
+            "behind"
+        };
+        assert_eq!(&r[col("status")], expected, "{r:?}");
+        statuses.insert(expected);
+    }
+    assert_eq!(statuses.len(), 3, "the sample has every status: {statuses:?}");
+
+    let Some(cabinet) = pdf_text(&month.join("cabinet.pdf")) else {
+        return common::skip("targets_are_followed_in_targets_csv_and_the_reports (PDF part)", "pdftotext is missing");
+    };
+    assert!(cabinet.contains("Targets and progress") && cabinet.contains("Target 2026"), "the Cabinet's table");
+    let fire = pdf_text(&month.join("departments/LAFD.pdf")).unwrap();
+    assert!(fire.contains("Targets: TRIR on track, Incurred behind"), "the department's own box");
+}
+
+#[test]
+fn bad_targets_are_refused_naming_the_key() {
+    let tmp = TempDir::new().unwrap();
+    let config = tmp.path().join("riskrank.toml");
+    for (text, message) in [
+        (TARGETS.replace("0.10", "1.5"), "[targets] trir_reduction must be a fraction between 0 and 1"),
+        (TARGETS.replace("2026", "2022"), "[targets] target_year (2022) must be after baseline_year (2023)"),
+        (TARGETS.replacen("trir_reduction = 0.20", "trir_reduction = 0.0", 1), {
+            "[targets.departments.LAFD] trir_reduction must be a fraction between 0 and 1"
+        }),
+        (TARGETS.replace("baseline_year = 2023\n", ""), "missing field `baseline_year`"),
+    ] {
+        fs::write(&config, text).unwrap();
+        riskrank()
+            .args(["validate", "--config"])
+            .arg(&config)
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains(message));
+    }
+}

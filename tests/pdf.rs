@@ -124,6 +124,7 @@ fn report_data(rated: bool) -> ReportData {
         }),
         tier_rule: riskrank::rank::tier_rule(&Default::default()),
         definitions: definitions(),
+        targets: None,
         departments,
     }
 }
@@ -234,6 +235,7 @@ fn department_report(i: usize, row: &RankingRow, as_of: Month, rated: bool, rng:
         open_claims: 3 + i as u64,
         incurred_t12: row.trailing12_incurred,
         cases: (0..n_cases).map(|k| case_line(&row.department, k)).collect(),
+        targets: None,
     }
 }
 

@@ -34,9 +34,12 @@ fn the_run_writes_every_report_and_they_read_right() {
     let month = dir.path().join("2025-12");
     let files = files_under(&month);
     let depts = departments();
-    for name in ["ranking.csv", "cabinet.pdf", "manifest.json"] {
+    for name in ["ranking.csv", "targets.csv", "cabinet.pdf", "manifest.json"] {
         assert!(files.contains_key(Path::new(name)), "{name} missing");
     }
+    // No [targets] in the config: targets.csv is its header alone.
+    let targets = String::from_utf8_lossy(&files[Path::new("targets.csv")]).into_owned();
+    assert!(targets.starts_with("scope,department,name,measure,") && targets.lines().count() == 1, "{targets}");
     for q in ["departments", "injuries", "claims", "exposure"] {
         assert!(files.contains_key(&PathBuf::from(format!("quarantine/{q}.csv"))), "quarantine/{q}.csv missing");
     }
@@ -74,6 +77,7 @@ city_addressable_incurred_low,city_addressable_incurred_high,file_stem,data_warn
     };
     assert!(pdf_pages(&month.join("cabinet.pdf")).unwrap() >= 3);
     assert!(cabinet.contains("2025-12") && cabinet.contains("elevated"));
+    assert!(cabinet.contains("No targets are set: add a [targets] section to riskrank.toml"), "says how to set them");
     for (code, name) in &depts {
         assert!(cabinet.contains(code.as_str()), "cabinet lacks {code}");
         let text = pdf_text(&month.join(format!("departments/{code}.pdf"))).unwrap();

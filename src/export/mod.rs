@@ -18,6 +18,7 @@ pub mod panel;
 pub mod pdf;
 pub mod quarantine;
 pub mod ranking;
+pub mod targets;
 pub mod truth;
 pub mod validation;
 

@@ -62,6 +62,7 @@ pub fn report(opts: &ReportOptions, stage: &(dyn Fn(&str) + Sync)) -> Result<Run
         previous: &previous,
         settings: &run_opts.config.report,
         tiers: &run_opts.config.tiers,
+        targets: run_opts.config.targets.as_ref(),
     });
     let mut folder = StagedFolder::new(&dir, Keep::Others)?;
     run::add_reports(&mut folder, &data, &loaded)?;

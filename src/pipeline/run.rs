@@ -157,6 +157,7 @@ pub fn run(opts: &RunOptions, stage: &(dyn Fn(&str) + Sync)) -> Result<RunOutcom
 
     let mut warnings: Vec<String> = as_of_note.into_iter().collect();
     warnings.extend(self::warnings(&verdict, &loaded.files, &panel, &ranked.unranked, &chosen));
+    warnings.extend(opts.config.targets.as_ref().and_then(|t| rank::targets::unknown_departments(t, &panel)));
     let mut folder = StagedFolder::new(&dir, Keep::Nothing)?;
     let bytes = render(ranking::FILE, &ranked.ranking)?;
     folder.add_bytes(ranking::FILE, &bytes)?;
@@ -179,6 +180,7 @@ pub fn run(opts: &RunOptions, stage: &(dyn Fn(&str) + Sync)) -> Result<RunOutcom
             previous: &previous,
             settings: &opts.config.report,
             tiers: &opts.config.tiers,
+            targets: opts.config.targets.as_ref(),
         });
         // The case lines are in `data` now; the cases they came from can go.
         drop(cases);
@@ -366,8 +368,8 @@ fn choose_model(
     })
 }
 
-/// The Cabinet PDF, each department's PDF and case list (rendered in
-/// parallel, in bounded batches), and the quarantine files.
+/// The Cabinet PDF, `targets.csv`, each department's PDF and case list
+/// (rendered in parallel, in bounded batches), and the quarantine files.
 pub(super) fn add_reports(
     folder: &mut StagedFolder,
     data: &ReportData,
@@ -381,6 +383,7 @@ pub(super) fn add_reports(
         }
     }
     folder.add(export::pdf::CABINET_FILE, &PdfDocument::Cabinet(data))?;
+    folder.add(export::targets::FILE, &export::targets::TargetsCsv(data.targets.as_ref()))?;
     // In batches of a few per thread, staged as each batch is done: a large
     // city's case-list CSVs held all at once were 400 MB at 10M injuries.
     let batch = 2 * rayon::current_num_threads().max(1);

@@ -4,7 +4,8 @@
 //! so it never contradicts the order) and whether the department is
 //! distinguishable from the city, the model's drivers ([`explain`]), the
 //! 90% range of the rank and the addressable excess ([`simulate`]), and
-//! the change of rank since the previous run.
+//! the change of rank since the previous run; progress against the
+//! targets ([`targets`]).
 //!
 //! Decisions where the contract is silent: future hours are assumed to be
 //! each department's average month of the last 12; a department with no
@@ -14,6 +15,7 @@
 pub mod drivers;
 pub mod explain;
 pub mod simulate;
+pub mod targets;
 
 use std::collections::BTreeMap;
 

@@ -3,7 +3,7 @@
 //! computed here, once.
 
 use crate::codes::{CodeKind, CodeTable};
-use crate::config::{ReportSettings, TierCutoffs};
+use crate::config::{ReportSettings, Targets, TierCutoffs};
 use crate::ingest::FileReport;
 use crate::model::file::ModelFile;
 use crate::panel::{CodeMix, Panel};
@@ -23,6 +23,8 @@ pub struct Inputs<'a> {
     pub previous: &'a PreviousRanking,
     pub settings: &'a ReportSettings,
     pub tiers: &'a TierCutoffs,
+    /// The config's `[targets]`, when set.
+    pub targets: Option<&'a Targets>,
 }
 
 /// Builds everything the reports show.
@@ -30,6 +32,7 @@ pub fn report_data(i: &Inputs<'_>) -> ReportData {
     let as_of = i.ranking.as_of;
     let from12 = as_of.plus(-11);
     let city_mix = i.panel.mix(None, from12, as_of);
+    let targets = i.targets.map(|t| rank::targets::progress(t, i.panel, as_of));
     let mut ranking = i.ranking.clone();
     for row in &mut ranking.rows {
         row.group = row.group.as_deref().map(|g| i.settings.group_name(g).to_string());
@@ -49,8 +52,14 @@ pub fn report_data(i: &Inputs<'_>) -> ReportData {
         departments: ranking
             .rows
             .iter()
-            .filter_map(|row| i.panel.position(&row.department).map(|d| department(i, d, row, &city_mix)))
+            .filter_map(|row| {
+                let d = i.panel.position(&row.department)?;
+                // Progress is in panel order, the order `position` counts in.
+                let own = targets.as_ref().and_then(|t| t.departments.get(d)).cloned();
+                Some(DepartmentReport { targets: own, ..department(i, d, row, &city_mix) })
+            })
             .collect(),
+        targets,
     }
 }
 
@@ -197,6 +206,7 @@ fn department(i: &Inputs<'_>, d: usize, row: &RankingRow, city_mix: &CodeMix) ->
         open_claims: t12.all.open_claims,
         incurred_t12: t12.all.incurred,
         cases: cases(i, &panel.departments[d].code),
+        targets: None,
     }
 }
 

@@ -9,6 +9,7 @@
 
 use serde::Serialize;
 
+pub use crate::rank::targets::{Measure, Progress, Refusal, ScopeProgress, Status, TargetsProgress};
 pub use crate::rank::{Ranking, RankingRow, RiskTier};
 use crate::schema::{Cents, Month, OshaClass};
 
@@ -142,6 +143,9 @@ pub struct DepartmentReport {
     pub incurred_t12: Cents,
     /// The department's cases of the last 12 months, newest first.
     pub cases: Vec<CaseLine>,
+    /// Its progress against its targets; `None`: no `[targets]` are set
+    /// (an empty list: none for this department).
+    pub targets: Option<ScopeProgress>,
 }
 
 /// Everything the reports of one run show.
@@ -161,5 +165,8 @@ pub struct ReportData {
     pub tier_rule: String,
     /// (term, definition) pairs for the metric definitions box.
     pub definitions: Vec<(String, String)>,
+    /// Every department's and the city's progress against the targets;
+    /// `None`: no `[targets]` are set.
+    pub targets: Option<TargetsProgress>,
     pub departments: Vec<DepartmentReport>,
 }

@@ -77,6 +77,7 @@ fn cabinet_value(data: &ReportData) -> V {
         cabinet.ranking(),
         cabinet.rate_charts(),
         cabinet.city_trend(),
+        super::targets::cabinet(data),
         cabinet.movers_and_causes(),
         cabinet.trust_and_definitions(),
     ];

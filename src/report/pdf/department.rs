@@ -32,7 +32,8 @@ pub fn department_markup(data: &ReportData, dept: &DepartmentReport) -> String {
 
 fn department_value(data: &ReportData, dept: &DepartmentReport) -> V {
     let page = Department::new(data, dept);
-    let sections = [page.heading(), page.summary(), page.trend_and_mix(), page.cases(), page.privacy()];
+    let targets = super::targets::department(data, dept);
+    let sections = [page.heading(), page.summary(), targets, page.trend_and_mix(), page.cases(), page.privacy()];
     V::Dict(sections.into_iter().flatten().collect())
 }
 

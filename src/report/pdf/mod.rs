@@ -27,11 +27,12 @@
 //!
 //! The parts: `markup` (string literals, the value tree, number
 //! formatting), `cabinet` and `department` (each document's data and
-//! charts), `world` (the typst world: virtual files, fonts, library).
+//! charts), `targets` (both documents' targets and progress), `world` (the typst world: virtual files, fonts, library).
 
 mod cabinet;
 mod department;
 mod markup;
+mod targets;
 mod world;
 
 use typst::foundations::Smart;
