@@ -134,7 +134,8 @@ pub(crate) fn simulate(scored: &[Scored<'_>], horizon: u32) -> Simulated {
 
 /// One negative binomial draw (a gamma-mixed Poisson; Poisson at α = 0).
 fn draw(rng: &mut ChaCha8Rng, mean: f64, alpha: f64) -> f64 {
-    if !(mean > 0.0) {
+    // A NaN mean draws nothing, as a non-positive one does.
+    if mean.is_nan() || mean <= 0.0 {
         return 0.0;
     }
     let lambda = match Gamma::new(1.0 / alpha, alpha * mean) {

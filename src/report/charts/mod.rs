@@ -15,12 +15,14 @@
 //! This file holds what every chart shares (canvas, text styles, legend,
 //! axis formats, the frame of a horizontal bar chart); each chart kind has
 //! its own module: `rates` (the predicted-rate ranking), `trend` (the
-//! monthly lines), `pareto` (causes) and `mix` (a department's case mix).
+//! monthly lines), `pareto` (causes), `mix` (a department's case mix) and
+//! `waterfall` (a department's model drivers, from the city to its rate).
 
 mod mix;
 mod pareto;
 mod rates;
 mod trend;
+mod waterfall;
 
 use plotters::chart::MeshStyle;
 use plotters::coord::Shift;
@@ -33,6 +35,7 @@ pub use mix::mix_svg;
 pub use pareto::pareto_svg;
 pub use rates::{predicted_rates_svg, predicted_rates_svgs};
 pub use trend::{city_trend_svg, department_trend_svg};
+pub use waterfall::drivers_waterfall_svg;
 
 use super::data::RiskTier;
 
