@@ -178,3 +178,82 @@ fn privacy_cases_are_listed_without_cause_body_part_or_date_and_totals_stay() {
         assert!(fs::read(&a).unwrap() == fs::read(&b).unwrap(), "{} differs with the flags", b.display());
     }
 }
+
+const QUARANTINE_HEAD: &str = "case_id,department,event_date,osha_class,days_away,days_restricted,cause_code,nature_code,body_part_code,job_class,employee_id,description,privacy_case";
+
+/// Rows with a bad value: two privacy cases (flagged; inferred from nature
+/// 77), and two that are not (no flag and an unlisted code; 77 with an
+/// explicit `false`), each with a date no other row has.
+const BAD_ROWS: [&str; 4] = [
+    "P1,FIRE,2024-13-05,days_away,3,0,74,52,61,FF,E1,hurt,true",
+    "P2,FIRE,2024-03-09,days_away,x,0,89,77,62,FF,E2,hurt,",
+    "N1,FIRE,2024-14-07,days_away,3,0,74,52,61,FF,E3,hurt,",
+    "N2,FIRE,2024-15-08,days_away,3,0,89,77,62,FF,E4,hurt,false",
+];
+
+/// `validate` on `data`: the quarantine of injuries.csv as records (line,
+/// column, reason, detail, fields…) and every other output's text.
+fn quarantine_of(data: &Path, out: &Path) -> (Vec<Vec<String>>, String) {
+    let run = riskrank().args(["validate", "--as-of", "2024-06", "--data"]).arg(data).arg("--out").arg(out).output();
+    let run = run.unwrap();
+    assert!(matches!(run.status.code(), Some(0 | 1)), "validate failed: {}", String::from_utf8_lossy(&run.stderr));
+    let month = common::month_folder(out);
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_path(month.join("quarantine/injuries.csv")).unwrap();
+    let rows = reader.records().map(|r| r.unwrap().iter().map(String::from).collect()).collect();
+    let mut others = String::from_utf8_lossy(&run.stderr).into_owned() + &String::from_utf8_lossy(&run.stdout);
+    for (path, text) in text_outputs(&month, false) {
+        if !path.starts_with("quarantine") {
+            others += &text;
+        }
+    }
+    (rows, others)
+}
+
+#[test]
+fn a_quarantined_privacy_case_keeps_its_line_and_column_but_not_its_date_cause_body_part_or_nature() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    fs::create_dir(&data).unwrap();
+    fs::write(data.join("departments.csv"), "department,name,group\nFIRE,Fire,public_safety\n").unwrap();
+    let good = (1..=6).map(|i| format!("G{i},FIRE,2024-0{i}-02,first_aid,0,0,56,52,42,FF,E9,ok,"));
+    let rows: Vec<String> = good.chain(BAD_ROWS.iter().map(|r| r.to_string())).collect();
+    fs::write(data.join("injuries.csv"), format!("{QUARANTINE_HEAD}\n{}\n", rows.join("\n"))).unwrap();
+    let pq = tmp.path().join("pq");
+    let converted = riskrank().args(["convert", "--data"]).arg(&data).arg("--out").arg(&pq).output().unwrap();
+    assert_eq!(converted.status.code(), Some(0), "{}", String::from_utf8_lossy(&converted.stderr));
+
+    // A Parquet file's rows are numbered from 1, a CSV's lines from the header's 1.
+    for (name, dir, header_lines) in [("CSV", &data, 0), ("Parquet", &pq, 1)] {
+        let (quarantine, others) = quarantine_of(dir, &tmp.path().join(format!("out-{name}")));
+        let want: [[&str; 4]; 4] = [
+            ["8", "event_date", "unparsable_value", "withheld (privacy case)"],
+            ["9", "days_away", "unparsable_value", ""],
+            ["10", "event_date", "unparsable_value", ""],
+            ["11", "event_date", "unparsable_value", ""],
+        ];
+        assert_eq!(quarantine.len(), want.len(), "{name}: {quarantine:?}");
+        for (row, want) in quarantine.iter().zip(want) {
+            let line = (want[0].parse::<u64>().unwrap() - header_lines).to_string();
+            assert_eq!(row[..3], [line.as_str(), want[1], want[2]], "{name}: line, column and reason are still told");
+            if !want[3].is_empty() {
+                assert_eq!(row[3], want[3], "{name}");
+            }
+            // The row's own fields, after line, column, reason and detail.
+            let (id, date, cause, nature, part) = (&row[4], &row[6], &row[10], &row[11], &row[12]);
+            if id.starts_with('P') {
+                for withheld in [date, cause, nature, part] {
+                    assert_eq!(withheld, "privacy case", "{name}: {row:?}");
+                }
+                assert!(!row[3].contains("2024-"), "{name}: the detail repeats a withheld value: {row:?}");
+            } else {
+                let raw = BAD_ROWS.iter().find(|r| r.starts_with(id.as_str())).unwrap();
+                let fields: Vec<&str> = raw.split(',').collect();
+                assert_eq!([date, cause, nature, part], [fields[2], fields[6], fields[7], fields[8]], "{name}");
+                assert!(row[3].contains(fields[2]), "{name}: a non-privacy case's detail quotes its value: {row:?}");
+            }
+        }
+        for withheld in ["2024-13-05", "2024-03-09"] {
+            assert!(!others.contains(withheld), "{name}: {withheld} shown in an output:\n{others}");
+        }
+    }
+}

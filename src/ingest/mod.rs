@@ -17,6 +17,7 @@ pub mod parquet;
 mod rows;
 pub mod scan;
 mod survey;
+mod withhold;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -281,8 +282,9 @@ impl FileReport {
 }
 
 /// A rejected row, kept unchanged for `quarantine/<file>.csv` but for its
-/// personal data (`employee_id`, `description`), which is redacted: the
-/// line number points the data steward to the original.
+/// personal data (`employee_id`, `description`), which is redacted, and a
+/// privacy case's date and codes (`withhold`): the line number points the
+/// data steward to the original.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct QuarantinedRow {
     pub file: FileKind,
@@ -639,14 +641,7 @@ fn settle<S: RowSpec>(
         let Err(rejection) = &o.result else { continue };
         report.quarantined += 1;
         *report.reasons.entry(rejection.reason).or_default() += 1;
-        quarantine.push(QuarantinedRow {
-            file: S::FILE,
-            line: o.line,
-            column: rejection.column.to_string(),
-            reason: rejection.reason,
-            detail: rejection.detail.clone(),
-            fields: state.map.redact(scan::split_lenient(&chunk.bytes[o.start..o.end], state.map.delimiter)),
-        });
+        quarantine.push(withhold::quarantined::<S>(&state.map, &chunk.bytes[o.start..o.end], o.line, rejection));
     }
 }
 

@@ -8,7 +8,8 @@ use std::borrow::Cow;
 use jiff::civil::Date;
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::{FileKind, Reason};
+use super::withhold::{self, PrivacyColumns};
+use super::{FileKind, QuarantinedRow, Reason};
 use crate::config::Limits;
 use crate::schema::{
     self, ClaimRecord, ClaimStatus, DateFormat, Department, ExposureRecord, InjuryRecord, Month, OshaClass, ScalarError,
@@ -328,6 +329,9 @@ pub trait RowSpec: Sync {
     fn month(_record: &Self::Record<'_>) -> Option<Month> {
         None
     }
+    /// Withholds what the quarantined copy `q` of the raw row `raw` must
+    /// not show beyond its personal data (already redacted).
+    fn withhold(_map: &ColumnMap, _raw: &[u8], _q: &mut QuarantinedRow) {}
 }
 
 fn hash_key(parts: &[&[u8]]) -> u64 {
@@ -412,7 +416,20 @@ impl RowSpec for Injuries {
     fn month(r: &InjuryRecord<'_>) -> Option<Month> {
         Some(Month::of(r.event_date))
     }
+
+    /// A privacy case's quarantined copy withholds what its department's
+    /// case list does (date, cause, body part) and the nature code that
+    /// would tell why.
+    fn withhold(map: &ColumnMap, raw: &[u8], q: &mut QuarantinedRow) {
+        withhold::withhold_privacy(&INJURY_PRIVACY, Self::COLUMNS, map, raw, q);
+    }
 }
+
+const INJURY_PRIVACY: PrivacyColumns = PrivacyColumns {
+    flag: inj::PRIVACY_CASE,
+    nature: inj::NATURE,
+    withheld: &[inj::EVENT_DATE, inj::CAUSE, inj::NATURE, inj::BODY_PART],
+};
 
 pub struct Claims;
 

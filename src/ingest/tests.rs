@@ -381,3 +381,38 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_quarantined_privacy_case_keeps_its_line_and_column_but_not_its_date_or_codes() {
+    let head = format!("{INJ_HEAD},privacy_case");
+    let text = [
+        head.as_str(),
+        "C1,FIRE,2024-13-05,days_away,3,0,56,52,42,FF,E1,x,true", // 2 flagged, bad date
+        "C2,FIRE,2024-01-05,days_away,x,0,56,77,42,FF,E1,x,",     // 3 inferred, bad days
+        "C3,FIRE,2024-13-05,days_away,3,0,56,77,42,FF,E1,x,false", // 4 explicit false
+        "C4,FIRE,2024-01-05,days_away,3,0,56,69,42,FF,E1,x",      // 5 ragged, listed code
+        "",
+    ]
+    .join("\n");
+    let dir = folder(&[("injuries.csv", &text)]);
+    let loaded = load_dir(dir.path());
+    let q: Vec<&QuarantinedRow> = loaded.quarantined(FileKind::Injuries).collect();
+    let seen: Vec<_> = q.iter().map(|q| (q.line, q.column.as_str(), q.detail.as_str(), q.fields.join(","))).collect();
+    let p = withhold::PRIVACY_MARK;
+    assert_eq!(
+        seen[0],
+        (
+            2,
+            "event_date",
+            withhold::WITHHELD_DETAIL,
+            format!("C1,FIRE,{p},days_away,3,0,{p},{p},{p},FF,[redacted],[redacted],true")
+        )
+    );
+    assert_eq!(seen[1].3, format!("C2,FIRE,{p},days_away,x,0,{p},{p},{p},FF,[redacted],[redacted],"));
+    assert_eq!((seen[1].0, seen[1].1), (3, "days_away"));
+    assert!(seen[1].2.contains("\"x\""), "a value that is not withheld is still quoted: {}", seen[1].2);
+    assert_eq!(seen[2].3, "C3,FIRE,2024-13-05,days_away,3,0,56,77,42,FF,[redacted],[redacted],false");
+    assert!(seen[2].2.contains("2024-13-05"), "{}", seen[2].2);
+    assert_eq!((seen[3].0, seen[3].2), (5, "12 fields, the header has 13"));
+    assert_eq!(seen[3].3, format!("C4,{p},{p},{p},{p},{p},{p},{p},{p},[redacted],[redacted],[redacted]"));
+}
