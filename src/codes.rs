@@ -226,6 +226,16 @@ impl CodeTable {
         }
     }
 
+    /// The clean label under a column heading (a report's case list): as
+    /// [`display_label`](Self::display_label), but an unknown code reads as
+    /// [`label`](Self::label) does, the heading already naming the kind.
+    pub fn column_label(&self, kind: CodeKind, code: u16) -> String {
+        match self.get(kind, code) {
+            Some(entry) => entry.label.clone(),
+            None => self.label(kind, code),
+        }
+    }
+
     /// The entries of one table in ascending code order.
     pub fn entries(&self, kind: CodeKind) -> impl Iterator<Item = &CodeEntry> {
         self.entries.range((kind, 0)..=(kind, u16::MAX)).map(|(_, e)| e)
@@ -432,6 +442,15 @@ mod tests {
         assert_eq!(table().label(CodeKind::Cause, 56), "Lifting");
         assert_eq!(table().label(CodeKind::Cause, 123), "code 123 (not in the WCIO table)");
         assert_eq!(table().label(CodeKind::BodyPart, 0), "code 0 (not in the WCIO table)");
+    }
+
+    #[test]
+    fn column_label_is_clean_and_flags_unknown_codes_without_the_kind() {
+        let t = table();
+        let cut = t.column_label(CodeKind::Cause, 19);
+        assert_eq!(cut, t.display_label(CodeKind::Cause, 19));
+        assert!(!cut.contains("NOC"), "{cut}");
+        assert_eq!(t.column_label(CodeKind::Cause, 123), "code 123 (not in the WCIO table)");
     }
 
     #[test]

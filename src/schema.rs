@@ -56,6 +56,11 @@ impl OshaClass {
     pub fn is_recordable(self) -> bool {
         matches!(self, OshaClass::Death | OshaClass::DaysAway | OshaClass::Restricted | OshaClass::OtherRecordable)
     }
+
+    /// Deaths and days-away cases: the lost-time cases of LTIR.
+    pub fn is_lost_time(self) -> bool {
+        matches!(self, OshaClass::Death | OshaClass::DaysAway)
+    }
 }
 
 /// Workers' compensation claim status.

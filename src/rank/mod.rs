@@ -25,7 +25,7 @@ use crate::config::TierCutoffs;
 use crate::metrics::BASE_HOURS;
 use crate::model::features::{self, FeatureRow, TargetHours};
 use crate::model::file::ModelFile;
-use crate::model::frequency::{self, RiskModel};
+use crate::model::frequency::{self, Experience, RiskModel};
 use crate::model::glm::GlmError;
 use crate::model::structural::StructuralParams;
 use crate::panel::Panel;
@@ -221,6 +221,13 @@ impl RankingRow {
         ] = c.0;
     }
 
+    /// Sets one component's contribution (tests build rows with it).
+    pub fn set_contribution(&mut self, component: Component, log: f64) {
+        let mut c = self.contributions();
+        c.0[COMPONENTS.iter().position(|x| *x == component).unwrap_or(0)] = log;
+        self.set_contributions(&c);
+    }
+
     fn set_addressable(&mut self, a: &Addressable) {
         self.addressable_cases = a.cases;
         self.addressable_cases_low = a.cases_low;
@@ -320,48 +327,18 @@ pub fn rank(
     let (a_to_e, city_a_to_e) = actual_to_expected(panel, m, structural, params.as_of, &factors)?;
     let simulated = simulate::simulate(&scored(panel, m, &scores), params.horizon);
 
-    let mut rows_out: Vec<RankingRow> = scores
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            let (low, high) = total_interval(m, s);
-            let (value_low, value_high) = interval_ends(m, s);
-            let rate = s.hours.filter(|h| *h > 0.0).map(|h| s.cases * BASE_HOURS / h);
-            let t12 = panel.trailing12(s.department, params.as_of);
-            let r12 = t12.rates();
-            let explanation = explained.get(&s.department);
-            let mut row = RankingRow {
-                rank: 0,
-                department: panel.departments[s.department].code.clone(),
-                name: panel.departments[s.department].name.clone(),
-                group: panel.departments[s.department].group.clone(),
-                risk_tier: tier(rate.unwrap_or(s.cases), city, &params.tiers),
-                versus_city: VersusCity::of(value_low, value_high, city),
-                predicted_cases: s.cases,
-                predicted_cases_low: low,
-                predicted_cases_high: high,
-                predicted_rate: rate,
-                predicted_incurred: s.incurred,
-                trailing12_trir: r12.trir,
-                trailing12_dart: r12.dart,
-                trailing12_incurred: t12.all.incurred,
-                actual_to_expected: a_to_e[s.department],
-                rank_low: 0,
-                rank_high: 0,
-                rank_change: None,
-                cost_rank: 0,
-                credibility_z: m.use_experience.then_some(experience[s.department].z),
-                peer_weight: peer_weights.get(s.department).copied(),
-                top_driver: explanation.map_or_else(|| "no prediction to explain".to_string(), explain::top_driver),
-                trend_per_year: explanation.map(|e| e.trend_per_year.exp_m1()),
-                peer_median: simulated.peer_median[i],
-                ..RankingRow::default()
-            };
-            row.set_contributions(&explanation.map(|e| e.contributions).unwrap_or_default());
-            row.set_addressable(&simulated.addressable[i]);
-            row
-        })
-        .collect();
+    let shared = RowInputs {
+        panel,
+        model: m,
+        params: &params,
+        city,
+        actual_to_expected: &a_to_e,
+        experience: &experience,
+        peer_weights: &peer_weights,
+        explained: &explained,
+        simulated: &simulated,
+    };
+    let mut rows_out: Vec<RankingRow> = scores.iter().enumerate().map(|(i, s)| shared.row(i, s)).collect();
     let ranges: BTreeMap<String, (u32, u32)> = scores
         .iter()
         .zip(&simulated.rank_ranges)
@@ -388,6 +365,61 @@ pub fn rank(
         },
         unranked,
     })
+}
+
+/// What every row of one ranking is built from.
+struct RowInputs<'a> {
+    panel: &'a Panel,
+    model: &'a RiskModel,
+    params: &'a RankParams,
+    city: f64,
+    actual_to_expected: &'a [Option<f64>],
+    experience: &'a [Experience],
+    peer_weights: &'a [f64],
+    explained: &'a BTreeMap<usize, Explanation>,
+    simulated: &'a simulate::Simulated,
+}
+
+impl RowInputs<'_> {
+    /// The row of the `i`-th scored department, before ordering.
+    fn row(&self, i: usize, s: &Score) -> RankingRow {
+        let (low, high) = total_interval(self.model, s);
+        let (value_low, value_high) = interval_ends(self.model, s);
+        let rate = s.hours.filter(|h| *h > 0.0).map(|h| s.cases * BASE_HOURS / h);
+        let t12 = self.panel.trailing12(s.department, self.params.as_of);
+        let r12 = t12.rates();
+        let explanation = self.explained.get(&s.department);
+        let mut row = RankingRow {
+            rank: 0,
+            department: self.panel.departments[s.department].code.clone(),
+            name: self.panel.departments[s.department].name.clone(),
+            group: self.panel.departments[s.department].group.clone(),
+            risk_tier: tier(rate.unwrap_or(s.cases), self.city, &self.params.tiers),
+            versus_city: VersusCity::of(value_low, value_high, self.city),
+            predicted_cases: s.cases,
+            predicted_cases_low: low,
+            predicted_cases_high: high,
+            predicted_rate: rate,
+            predicted_incurred: s.incurred,
+            trailing12_trir: r12.trir,
+            trailing12_dart: r12.dart,
+            trailing12_incurred: t12.all.incurred,
+            actual_to_expected: self.actual_to_expected[s.department],
+            rank_low: 0,
+            rank_high: 0,
+            rank_change: None,
+            cost_rank: 0,
+            credibility_z: self.model.use_experience.then_some(self.experience[s.department].z),
+            peer_weight: self.peer_weights.get(s.department).copied(),
+            top_driver: explanation.map_or_else(|| "no prediction to explain".to_string(), explain::top_driver),
+            trend_per_year: explanation.map(|e| e.trend_per_year.exp_m1()),
+            peer_median: self.simulated.peer_median[i],
+            ..RankingRow::default()
+        };
+        row.set_contributions(&explanation.map(|e| e.contributions).unwrap_or_default());
+        row.set_addressable(&self.simulated.addressable[i]);
+        row
+    }
 }
 
 /// The scored departments as the simulation sees them.
