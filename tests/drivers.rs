@@ -129,3 +129,35 @@ fn tiers_never_contradict_the_order() {
         }
     }
 }
+
+#[test]
+fn the_addressable_excess_is_zero_at_or_below_the_peer_median_and_sums_to_the_city() {
+    let params = GenerateParams { seed: 21, departments: 24, years: 3, ..GenerateParams::default() };
+    let (_dir, ranking) = ranked_city(&params);
+    let mut above = 0;
+    for r in &ranking.rows {
+        // The median of an odd group is one department's own rate, which
+        // the row's rate may repeat one unit in the last place apart.
+        if r.value() <= r.peer_median * (1.0 + 1e-12) {
+            assert_eq!(r.addressable_cases, 0.0, "{}: at or below its peer median", r.department);
+            assert_eq!(r.addressable_incurred, 0.0, "{}", r.department);
+        } else {
+            above += 1;
+            assert!(
+                r.addressable_cases > 0.0,
+                "{}: above its peer median: {} > {}",
+                r.department,
+                r.value(),
+                r.peer_median
+            );
+        }
+        assert!(r.addressable_cases_low <= r.addressable_cases_high, "{}", r.department);
+    }
+    assert!(above > 0, "some department should be above its peer median");
+    let sum: f64 = ranking.rows.iter().map(|r| r.addressable_cases).sum();
+    let dollars: f64 = ranking.rows.iter().map(|r| r.addressable_incurred).sum();
+    assert!((ranking.city_addressable.cases - sum).abs() < 1e-9);
+    assert!((ranking.city_addressable.incurred - dollars).abs() < 1e-6);
+    let c = &ranking.city_addressable;
+    assert!(c.cases_low <= c.cases_high && c.incurred_low <= c.incurred_high);
+}
