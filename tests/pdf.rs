@@ -123,6 +123,11 @@ fn report_data(rated: bool) -> ReportData {
             dispersion: 0.12,
         }),
         tier_rule: riskrank::rank::tier_rule(&Default::default()),
+        summary: vec![
+            "2 departments are in the high tier: Public Library and Parks.".to_string(),
+            "Since November 2025, real changes: Public Library (11 → 7).".to_string(),
+        ],
+        credibility_note: None,
         definitions: definitions(),
         targets: None,
         departments,
@@ -234,6 +239,20 @@ fn department_report(i: usize, row: &RankingRow, as_of: Month, rated: bool, rng:
         ],
         open_claims: 3 + i as u64,
         incurred_t12: row.trailing12_incurred,
+        why: format!("Ranked {} of 12 mainly because its own injury level runs at 1.40× the city's.", row.rank),
+        change: "It moved up 3 places since November 2025, within what chance allows: not news.".to_string(),
+        lean: (i == 11).then(|| "With one recordable case in three years, its own record is too thin.".to_string()),
+        actions: vec![riskrank::report::data::Action {
+            group: "Lifting and manual handling".to_string(),
+            cases: 4,
+            share: 0.3,
+            city_share: 0.2,
+            measure: "Lift aids and ergonomic job review".to_string(),
+            detail: "Provide lift aids.".to_string(),
+            source: "NIOSH".to_string(),
+            url: "https://www.cdc.gov/niosh/".to_string(),
+        }],
+        recordable_3y: 12,
         cases: (0..n_cases).map(|k| case_line(&row.department, k)).collect(),
         targets: None,
     }
@@ -291,6 +310,7 @@ fn case_line(department: &str, k: usize) -> CaseLine {
         cause: (k % 7 != 3).then(|| CAUSES[k % CAUSES.len()].to_string()),
         body_part: Some(PARTS[k % PARTS.len()].to_string()),
         incurred: (!k.is_multiple_of(4)).then_some(Cents(((k * 7919) % 60_000 * 100 + 1_234) as i64)),
+        claim_open: k.is_multiple_of(3),
         privacy_case: false,
     }
 }

@@ -17,6 +17,7 @@ impl CsvRow for CaseLine {
         "cause",
         "body_part",
         "incurred",
+        "claim_open",
         "privacy",
     ];
 }

@@ -333,6 +333,35 @@ mod tests {
     }
 
     #[test]
+    fn every_driver_sentence_reads_cleanly() {
+        use crate::codes::text_checks;
+        use crate::rank::{COMPONENTS, explain};
+        let acronyms = text_checks::acronyms();
+        let mut bad = Vec::new();
+        for &c in &COMPONENTS {
+            for log in [0.4, -0.3] {
+                let mut r = row();
+                r.contribution_own_level = 0.0;
+                r.contribution_peer_group = 0.0;
+                r.contribution_trend = 0.0;
+                r.set_contribution(c, log);
+                let e = explain::Explanation {
+                    contributions: r.contributions(),
+                    horizon_shape: 0.0,
+                    trend_per_year: -0.04,
+                };
+                assert!(explain::top_driver(&e).starts_with(c.label()), "{c:?}: {}", explain::top_driver(&e));
+                for text in [why(&r, 40, true, "Public safety"), explain::top_driver(&e)] {
+                    for p in text_checks::problems(&text, &acronyms) {
+                        bad.push(format!("{c:?} {log}: {text:?}: {p}"));
+                    }
+                }
+            }
+        }
+        assert!(bad.is_empty(), "{}", bad.join("\n"));
+    }
+
+    #[test]
     fn only_a_thin_record_leans_on_the_peer_group() {
         let thin = RankingRow { peer_weight: Some(0.8), ..row() };
         let text = lean(&thin, 1, "Office").unwrap();

@@ -8,6 +8,7 @@ use crate::ingest::FileReport;
 use crate::model::file::ModelFile;
 use crate::panel::{CodeMix, Panel};
 use crate::rank::{self, PreviousRanking};
+use crate::report::advice;
 use crate::report::cases::{CaseCollector, KeptCase};
 use crate::report::data::*;
 use crate::schema::Month;
@@ -37,14 +38,22 @@ pub fn report_data(i: &Inputs<'_>) -> ReportData {
     for row in &mut ranking.rows {
         row.group = row.group.as_deref().map(|g| i.settings.group_name(g).to_string());
     }
+    let movers = movers(i.ranking, i.previous);
+    let city_history = city_history(i.panel, as_of);
     ReportData {
+        summary: advice::cabinet_summary(&ranking, &movers, &city_history),
+        credibility_note: (!i.ranking.experience_applied).then(|| {
+            "Experience credibility is not applied: the model's backtest found that blending each department's \
+             actual-to-expected ratio into its forecast did not make the forecasts better, so no credibility Z is \
+             shown."
+                .to_string()
+        }),
         organisation: i.settings.organisation.clone(),
         title: format!("{}, {as_of}", i.settings.title),
         data_warning: i.ranking.data_warning.clone(),
         ranking: ranking.clone(),
         coverage: coverage(i.panel, i.files),
-        city_history: city_history(i.panel, as_of),
-        movers: movers(i.ranking, i.previous),
+        city_history,
         cause_pareto: pareto(&city_mix),
         trust: trust(i.model, &i.model_name),
         tier_rule: rank::tier_rule(i.tiers),
@@ -56,10 +65,11 @@ pub fn report_data(i: &Inputs<'_>) -> ReportData {
                 let d = i.panel.position(&row.department)?;
                 // Progress is in panel order, the order `position` counts in.
                 let own = targets.as_ref().and_then(|t| t.departments.get(d)).cloned();
-                Some(DepartmentReport { targets: own, ..department(i, d, row, &city_mix) })
+                Some(DepartmentReport { targets: own, ..department(i, d, row, &city_mix, &movers) })
             })
             .collect(),
         targets,
+        movers,
     }
 }
 
@@ -193,11 +203,14 @@ fn definitions() -> Vec<(String, String)> {
     .collect()
 }
 
-fn department(i: &Inputs<'_>, d: usize, row: &RankingRow, city_mix: &CodeMix) -> DepartmentReport {
+fn department(i: &Inputs<'_>, d: usize, row: &RankingRow, city_mix: &CodeMix, movers: &[Mover]) -> DepartmentReport {
     let panel = i.panel;
     let as_of = i.ranking.as_of;
     let from12 = as_of.plus(-11);
     let t12 = panel.window(d, from12, as_of);
+    let recordable_3y = panel.window(d, as_of.plus(-35), as_of).all.recordable();
+    let group = row.group.as_deref().unwrap_or("no peer group");
+    let mover = movers.iter().find(|m| m.department == row.department);
     DepartmentReport {
         row: row.clone(),
         history: history(panel, d, as_of),
@@ -205,6 +218,11 @@ fn department(i: &Inputs<'_>, d: usize, row: &RankingRow, city_mix: &CodeMix) ->
         drivers: rank::drivers::drivers(panel, d, as_of, 5),
         open_claims: t12.all.open_claims,
         incurred_t12: t12.all.incurred,
+        why: advice::why(row, i.ranking.rows.len(), i.ranking.rated, group),
+        change: advice::change(row, mover, i.ranking.compared_with),
+        lean: advice::lean(row, recordable_3y, group),
+        actions: advice::actions(panel, d, as_of),
+        recordable_3y,
         cases: cases(i, &panel.departments[d].code),
         targets: None,
     }
@@ -281,9 +299,10 @@ fn cases(i: &Inputs<'_>, code: &str) -> Vec<CaseLine> {
             osha_class: c.osha_class,
             days_away: c.days_away,
             days_restricted: c.days_restricted,
-            cause: shown(c, c.cause_code.map(|k| table.label(CodeKind::Cause, k))),
-            body_part: shown(c, c.body_part_code.map(|k| table.label(CodeKind::BodyPart, k))),
+            cause: shown(c, c.cause_code.map(|k| table.column_label(CodeKind::Cause, k))),
+            body_part: shown(c, c.body_part_code.map(|k| table.column_label(CodeKind::BodyPart, k))),
             incurred: i.cases.incurred(&c.case_id),
+            claim_open: i.cases.claim_open(&c.case_id),
             privacy_case: c.privacy_case,
         })
         .collect();

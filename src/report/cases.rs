@@ -14,7 +14,7 @@ use rustc_hash::FxHashMap;
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::ingest::RecordSink;
-use crate::schema::{self, Cents, ClaimRecord, InjuryRecord, OshaClass};
+use crate::schema::{self, Cents, ClaimRecord, ClaimStatus, InjuryRecord, OshaClass};
 
 /// How far behind the latest date a case is still kept (13 months, so
 /// the 12 full months to the as-of month survive).
@@ -35,13 +35,22 @@ pub struct KeptCase {
     pub privacy_case: bool,
 }
 
+/// What the claims linked to one case add up to.
+#[derive(Debug, Clone, Copy, Default)]
+struct LinkedClaims {
+    date: Date,
+    incurred: Cents,
+    open: bool,
+}
+
 /// Collects recent cases and claim incurred per case id.
 #[derive(Debug, Clone, Default)]
 pub struct CaseCollector {
     latest: Option<Date>,
     pub cases: Vec<KeptCase>,
-    /// Incurred per case id (its xxh3 hash), with the injury date of the claim.
-    incurred_by_case: FxHashMap<u64, (Date, Cents)>,
+    /// Per case id (its xxh3 hash): the injury date of its claims, their
+    /// incurred, and whether any of them is open (or reopened).
+    incurred_by_case: FxHashMap<u64, LinkedClaims>,
     pruned_at: usize,
 }
 
@@ -69,20 +78,25 @@ impl CaseCollector {
         let Some(latest) = self.latest else { return };
         let cutoff = schema::day_number(latest) - KEEP_DAYS;
         self.cases.retain(|c| schema::day_number(c.event_date) >= cutoff);
-        self.incurred_by_case.retain(|_, (d, _)| schema::day_number(*d) >= cutoff);
+        self.incurred_by_case.retain(|_, c| schema::day_number(c.date) >= cutoff);
         self.pruned_at = self.cases.len();
     }
 
     /// The cases with event dates in `from..=to`, and their claims.
     pub fn within(mut self, from: Date, to: Date) -> CaseCollector {
         self.cases.retain(|c| c.event_date >= from && c.event_date <= to);
-        self.incurred_by_case.retain(|_, (d, _)| *d >= from && *d <= to);
+        self.incurred_by_case.retain(|_, c| c.date >= from && c.date <= to);
         self
     }
 
     /// Incurred of the claims linked to a case.
     pub fn incurred(&self, case_id: &str) -> Option<Cents> {
-        self.incurred_by_case.get(&xxh3_64(case_id.as_bytes())).map(|(_, c)| *c)
+        self.incurred_by_case.get(&xxh3_64(case_id.as_bytes())).map(|c| c.incurred)
+    }
+
+    /// Whether a claim linked to the case is open (or reopened).
+    pub fn claim_open(&self, case_id: &str) -> bool {
+        self.incurred_by_case.get(&xxh3_64(case_id.as_bytes())).is_some_and(|c| c.open)
     }
 }
 
@@ -97,9 +111,10 @@ impl RecordSink for CaseCollector {
         }
         self.cases.extend(other.cases);
         self.incurred_by_case.reserve(other.incurred_by_case.len());
-        for (k, (d, v)) in other.incurred_by_case {
-            let e = self.incurred_by_case.entry(k).or_insert((d, Cents(0)));
-            e.1 += v;
+        for (k, c) in other.incurred_by_case {
+            let e = self.incurred_by_case.entry(k).or_insert(LinkedClaims { date: c.date, ..LinkedClaims::default() });
+            e.incurred += c.incurred;
+            e.open |= c.open;
         }
         self.prune();
     }
@@ -127,8 +142,12 @@ impl RecordSink for CaseCollector {
         if let Some(case) = &r.case_id
             && self.keep(r.injury_date)
         {
-            let e = self.incurred_by_case.entry(xxh3_64(case.as_bytes())).or_insert((r.injury_date, Cents(0)));
-            e.1 += r.incurred();
+            let e = self
+                .incurred_by_case
+                .entry(xxh3_64(case.as_bytes()))
+                .or_insert(LinkedClaims { date: r.injury_date, ..LinkedClaims::default() });
+            e.incurred += r.incurred();
+            e.open |= r.status != ClaimStatus::Closed;
         }
     }
 }

@@ -11,6 +11,8 @@ use serde::Serialize;
 
 pub use crate::rank::targets::{Measure, Progress, Refusal, ScopeProgress, Status, TargetsProgress};
 pub use crate::rank::{Ranking, RankingRow, RiskTier};
+
+pub use crate::report::advice::Action;
 use crate::schema::{Cents, Month, OshaClass};
 
 /// Data coverage for the cover page.
@@ -50,8 +52,9 @@ pub struct Mover {
     pub previous_rank: u32,
     /// Places moved up (+) or down (−).
     pub change: i64,
-    /// Whether the move is larger than the ranks' uncertainty: each rank
-    /// lies outside the other's 90% range.
+    /// Whether the change is beyond what chance allows: the previous rank
+    /// lies outside this run's simulated 90% rank range, or the previous
+    /// predicted rate outside this run's 90% interval of it.
     pub significant: bool,
 }
 
@@ -118,6 +121,8 @@ pub struct CaseLine {
     pub body_part: Option<String>,
     /// Incurred of the linked claim(s), at valuation.
     pub incurred: Option<Cents>,
+    /// Whether a linked claim is open (or reopened).
+    pub claim_open: bool,
     /// Written as [`PRIVACY_LABEL`] or empty, the way OSHA's own log
     /// marks such a case.
     #[serde(rename = "privacy", serialize_with = "privacy_label")]
@@ -137,15 +142,42 @@ pub struct DepartmentReport {
     pub row: RankingRow,
     pub history: Vec<TrendPoint>,
     pub mix: Vec<MixShare>,
-    /// Plain-words drivers, strongest first.
+    /// The case-mix context: causes and parts of body above the city's
+    /// share, strongest first, in plain words.
     pub drivers: Vec<String>,
     pub open_claims: u64,
     pub incurred_t12: Cents,
-    /// The department's cases of the last 12 months, newest first.
+    /// Why it is ranked where it is, in one sentence ([`crate::report::advice::why`]).
+    pub why: String,
+    /// Whether its change of rank is real ([`crate::report::advice::change`]).
+    pub change: String,
+    /// How far its prediction leans on its peer group, for a department
+    /// with a thin record.
+    pub lean: Option<String>,
+    /// Recommended controls for its leading causes.
+    pub actions: Vec<Action>,
+    /// Its recordable cases of the last three years (for the lean).
+    pub recordable_3y: u64,
+    /// The department's cases of the last 12 months, newest first (the
+    /// CSV lists them all; the PDF lists the two lists below).
     pub cases: Vec<CaseLine>,
     /// Its progress against its targets; `None`: no `[targets]` are set
     /// (an empty list: none for this department).
     pub targets: Option<ScopeProgress>,
+}
+
+impl DepartmentReport {
+    /// Its cases with an open claim, largest incurred first.
+    pub fn open_claim_cases(&self) -> Vec<&CaseLine> {
+        let mut out: Vec<&CaseLine> = self.cases.iter().filter(|c| c.claim_open).collect();
+        out.sort_by(|a, b| b.incurred.cmp(&a.incurred).then_with(|| a.case_id.cmp(&b.case_id)));
+        out
+    }
+
+    /// Its lost-time cases (deaths and days away), newest first.
+    pub fn lost_time_cases(&self) -> Vec<&CaseLine> {
+        self.cases.iter().filter(|c| c.osha_class.is_lost_time()).collect()
+    }
 }
 
 /// Everything the reports of one run show.
@@ -163,6 +195,11 @@ pub struct ReportData {
     pub cause_pareto: Vec<ParetoItem>,
     pub trust: Option<Trust>,
     pub tier_rule: String,
+    /// The Cabinet cover's opening summary ([`crate::report::advice::cabinet_summary`]).
+    pub summary: Vec<String>,
+    /// Why the credibility Z is not shown, when experience credibility is
+    /// not applied.
+    pub credibility_note: Option<String>,
     /// (term, definition) pairs for the metric definitions box.
     pub definitions: Vec<(String, String)>,
     /// Every department's and the city's progress against the targets;

@@ -8,6 +8,7 @@ use super::markup::{
     DASH, Entries, V, count, dollars, fixed, horizon_text, interval, main_file, money, month_long, months_word,
     rank_change, rate, s, signed_pct, stat,
 };
+use crate::rank::VersusCity;
 use crate::report::charts;
 use crate::report::data::{Coverage, Mover, RankingRow, ReportData, RiskTier, Trust};
 
@@ -76,6 +77,7 @@ fn cabinet_value(data: &ReportData) -> V {
         cabinet.cover(),
         cabinet.ranking(),
         cabinet.rate_charts(),
+        super::excess::excess(data),
         cabinet.city_trend(),
         super::targets::cabinet(data),
         cabinet.movers_and_causes(),
@@ -129,6 +131,7 @@ impl<'a> Cabinet<'a> {
                 )),
             ),
             ("rated", V::Bool(r.rated)),
+            ("summary", V::Arr(self.data.summary.iter().map(s).collect())),
             ("stats", V::Arr(self.key_figures())),
             ("coverage", coverage_value(&self.data.coverage)),
             ("value-header", s(if r.rated { "Pred. TRIR" } else { "Pred. cases" })),
@@ -234,6 +237,7 @@ impl<'a> Cabinet<'a> {
             month_long(r.as_of)
         );
         vec![
+            ("ranking-rule", s(format!("Tier rule: {}", self.data.tier_rule))),
             ("ranking-intro", s(intro)),
             ("ranking-header", V::Arr(ranking_header(r.rated))),
             ("rows", V::Arr(self.rows.iter().map(|x| ranking_row(x)).collect())),
@@ -305,12 +309,18 @@ impl<'a> Cabinet<'a> {
         let empty = match (self.data.ranking.compared_with, within) {
             (None, _) => "There is no run of an earlier month in the output folder to compare with.".to_string(),
             (Some(_), 0) => format!("No department changed rank {vs}."),
-            (Some(_), k) => format!("No rank changed by more than the ranks' uncertainty {vs} ({k} smaller changes)."),
+            (Some(_), k) => format!(
+                "No department's rank or predicted rate changed beyond what chance allows {vs}: {k} rank change{} \
+                 within the simulated 90% rank ranges, which is noise.",
+                if k == 1 { " lies" } else { "s lie" }
+            ),
         };
         let note = if within > 0 && movers.iter().any(|m| m.significant) {
             format!(
-                "{k} smaller rank change{} lie within the 90% ranges of the ranks and are not shown.",
+                "Shown: moves beyond the simulated 90% rank range, or predicted rates beyond their 90% interval. {k} \
+                 rank change{} within the ranges {} noise and not shown.",
                 if within == 1 { "" } else { "s" },
+                if within == 1 { "is" } else { "are" },
                 k = within
             )
         } else {
@@ -419,6 +429,7 @@ fn ranking_header(rated: bool) -> Vec<V> {
         "Department",
         "Group",
         "Tier",
+        "vs city",
         "Pred. cases",
         "90% interval",
         if rated { "Pred. TRIR" } else { "Pred. rate" },
@@ -443,6 +454,7 @@ fn ranking_row(x: &RankingRow) -> V {
         ("code", s(&x.department)),
         ("group", s(x.group.clone().unwrap_or_else(|| DASH.to_string()))),
         ("tier", s(x.risk_tier.as_str())),
+        ("versus", s(versus_word(x.versus_city))),
         ("cases", s(fixed(Some(x.predicted_cases), 1))),
         ("interval", s(interval(x))),
         ("rate", s(rate(x.predicted_rate))),
@@ -455,10 +467,20 @@ fn ranking_row(x: &RankingRow) -> V {
     ])
 }
 
-/// The twelve biggest rank changes beyond the ranks' uncertainty, largest
+/// The ranking table's short form of [`VersusCity`].
+fn versus_word(v: VersusCity) -> &'static str {
+    match v {
+        VersusCity::ClearlyAbove => "above",
+        VersusCity::NotDistinguishable => "≈ city",
+        VersusCity::ClearlyBelow => "below",
+    }
+}
+
+/// The twelve biggest changes beyond what chance allows (a rank outside
+/// its simulated range, or a predicted rate outside its interval), largest
 /// first.
 fn movers_value(movers: &[Mover]) -> Vec<V> {
-    let mut movers: Vec<&Mover> = movers.iter().filter(|m| m.change != 0 && m.significant).collect();
+    let mut movers: Vec<&Mover> = movers.iter().filter(|m| m.significant).collect();
     movers.sort_by(|a, b| b.change.abs().cmp(&a.change.abs()).then(a.rank.cmp(&b.rank)));
     movers
         .into_iter()

@@ -12,12 +12,14 @@ use super::markup::{
 use crate::report::charts;
 use crate::report::data::{CaseLine, DepartmentReport, MixShare, PRIVACY_LABEL, ReportData};
 
-/// How many cases a department PDF lists (its CSV has all of them).
-pub const MAX_LISTED_CASES: usize = 50;
+/// How many cases each of a department PDF's two case lists (open claims,
+/// lost-time cases) shows; its CSV has all of its cases.
+pub const MAX_LISTED_CASES: usize = 25;
 
 /// The department document's charts, as `(virtual file name, SVG)`.
 pub(super) fn department_charts(dept: &DepartmentReport) -> Result<Vec<(String, String)>, PdfError> {
     Ok(vec![
+        ("drivers.svg".to_string(), charts::drivers_waterfall_svg(&dept.row)?),
         ("dept_trend.svg".to_string(), charts::department_trend_svg(dept)?),
         ("mix.svg".to_string(), charts::mix_svg(dept)?),
     ])
@@ -33,7 +35,15 @@ pub fn department_markup(data: &ReportData, dept: &DepartmentReport) -> String {
 fn department_value(data: &ReportData, dept: &DepartmentReport) -> V {
     let page = Department::new(data, dept);
     let targets = super::targets::department(data, dept);
-    let sections = [page.heading(), page.summary(), targets, page.trend_and_mix(), page.cases(), page.privacy()];
+    let sections = [
+        page.heading(),
+        page.summary(),
+        page.what_to_do(),
+        targets,
+        page.trend_and_mix(),
+        page.cases(),
+        page.privacy(),
+    ];
     V::Dict(sections.into_iter().flatten().collect())
 }
 
@@ -83,12 +93,88 @@ impl<'a> Department<'a> {
         ]
     }
 
-    /// Key figures, the drivers of the rank and the standing paragraph.
+    /// Page 1's answers: key figures, why it ranks here (sentence and
+    /// waterfall), whether the change is real, and the standing paragraph.
     fn summary(&self) -> Entries {
+        let dept = self.dept;
+        let mut change = vec![s(&dept.change)];
+        change.extend(dept.lean.iter().map(s));
         vec![
             ("stats", V::Arr(self.key_figures())),
-            ("drivers", V::Arr(self.dept.drivers.iter().map(s).collect())),
+            ("why", s(&dept.why)),
+            (
+                "drivers-caption",
+                s("How the department's predicted rate differs from the city's, by what the model attributes it to: \
+                   each bar multiplies the rate (red raises it, green lowers it), and together they give the \
+                   department's rate against the city's. Own level is its own record after credibility; peer \
+                   group the level of departments like it; trend, season and the pooled features (case mix, \
+                   lost-time share, report lag, size) complete it."),
+            ),
+            ("change", V::Arr(change)),
             ("standing", s(self.standing())),
+        ]
+    }
+
+    /// What to do: the controls of its leading causes, and what reaching
+    /// its peer group's median rate would be worth.
+    fn what_to_do(&self) -> Entries {
+        let row = &self.dept.row;
+        let actions: Vec<V> = self
+            .dept
+            .actions
+            .iter()
+            .map(|a| {
+                V::Dict(vec![
+                    ("measure", s(&a.measure)),
+                    (
+                        "why",
+                        s(format!(
+                            "{}: {} of its cases with a cause in the last 12 months ({}; city {})",
+                            a.group,
+                            count(u64::from(a.cases)),
+                            pct(a.share),
+                            pct(a.city_share)
+                        )),
+                    ),
+                    ("detail", s(&a.detail)),
+                    ("source", s(&a.source)),
+                    ("url", s(&a.url)),
+                ])
+            })
+            .collect();
+        let unit = if self.data.ranking.rated { "rate" } else { "predicted cases" };
+        let excess = if row.addressable_cases > 0.0 {
+            format!(
+                "At its peer group's median {unit} ({}), it would have about {} fewer recordable cases a year (90%: \
+                 {}–{}), worth about {} in incurred.",
+                rate(Some(row.peer_median)),
+                fixed(Some(row.addressable_cases), 1),
+                fixed(Some(row.addressable_cases_low), 0),
+                fixed(Some(row.addressable_cases_high), 0),
+                dollars(row.addressable_incurred)
+            )
+        } else {
+            // The 95% point of a year's excess: what a bad year could bring
+            // even at or below the median (nothing to add when it is zero).
+            let bad_year = match row.addressable_cases_high.round() {
+                n if n < 1.0 => String::new(),
+                n if n < 2.0 => "; in a bad year it could still have 1 case above it".to_string(),
+                n => format!("; in a bad year it could still have up to {n:.0} cases above it"),
+            };
+            format!(
+                "Its predicted {unit} is at or below its peer group's median ({}): nothing to address against its \
+                 peers{bad_year}.",
+                rate(Some(row.peer_median)),
+            )
+        };
+        vec![
+            ("actions", V::Arr(actions)),
+            (
+                "actions-note",
+                s("Recommended controls for the department's leading causes, from public guidance (OSHA, NIOSH, \
+                   Cal/OSHA): a starting point for its plan, to review with its safety staff, not a prescription."),
+            ),
+            ("excess", s(excess)),
         ]
     }
 
@@ -129,31 +215,25 @@ impl<'a> Department<'a> {
         ]
     }
 
-    /// Rank, tier, move since the last run, cost rank, A/E and credibility.
+    /// Rank, tier, cost rank, A/E and credibility (the move since the
+    /// last run is the change sentence's).
     fn standing(&self) -> String {
         let r = &self.data.ranking;
         let row = &self.dept.row;
-        let since = r.compared_with.map_or("the last run".to_string(), month_long);
-        let within = match self.data.movers.iter().find(|m| m.department == row.department) {
-            Some(m) if !m.significant => " That is within the uncertainty of the two ranks.",
-            _ => "",
-        };
-        let moved = match row.rank_change {
-            None => "There is no run of an earlier month to compare the rank with.".to_string(),
-            Some(0) => format!("The rank is unchanged since {since}."),
-            Some(c) if c > 0 => format!("It moved up {} since {since}.{within}", places(c)),
-            Some(c) => format!("It moved down {} since {since}.{within}", places(-c)),
-        };
-        let credibility = match row.credibility_z {
-            Some(z) => format!(" Credibility of the department's own experience: z = {z:.2}."),
-            None => String::new(),
+        let credibility = match (row.credibility_z, &self.data.credibility_note) {
+            (Some(z), _) => format!(" Credibility of the department's own experience: z = {z:.2}."),
+            (None, Some(note)) => format!(" {note}"),
+            (None, None) => String::new(),
         };
         format!(
-            "Rank {} of {total} by {} for {window}; tier {}. {moved} Cost rank {} of {total}. Actual to expected \
-             (trailing 12 months): {}.{credibility}",
+            "Rank {} of {total} by {} for {window} (90% rank range {}–{}); tier {}, {}. Cost rank {} of {total}. \
+             Actual to expected (trailing 12 months): {}.{credibility}",
             row.rank,
             measure(r.rated),
+            row.rank_low,
+            row.rank_high,
             row.risk_tier.as_str(),
+            row.versus_city.as_str(),
             row.cost_rank,
             fixed(row.actual_to_expected, 2),
             total = self.total,
@@ -161,9 +241,16 @@ impl<'a> Department<'a> {
         )
     }
 
-    /// The captions of the trend and mix charts and the mix table.
+    /// The captions of the trend and mix charts, the mix table and the
+    /// case-mix context.
     fn trend_and_mix(&self) -> Entries {
+        let context = if self.dept.drivers.is_empty() {
+            vec![s(crate::rank::drivers::NO_DRIVER)]
+        } else {
+            self.dept.drivers.iter().map(s).collect()
+        };
         vec![
+            ("mix-context", V::Arr(context)),
             (
                 "trend-caption",
                 s(format!(
@@ -181,34 +268,37 @@ impl<'a> Department<'a> {
         ]
     }
 
-    /// The case list: the newest cases, with what is left out.
+    /// Its open claims by incurred and its lost-time cases; the full
+    /// case list is the CSV's.
     fn cases(&self) -> Entries {
-        let (dept, row) = (self.dept, &self.dept.row);
-        // A large department logs thousands of cases a year: the PDF lists the
-        // newest ones, the department's CSV has them all.
-        let cases: Vec<V> = dept.cases.iter().take(MAX_LISTED_CASES).map(case_value).collect();
+        let dept = self.dept;
+        let open = dept.open_claim_cases();
+        let lost = dept.lost_time_cases();
         let recordable = dept.cases.iter().filter(|c| c.osha_class.is_recordable()).count();
-        let listed = if dept.cases.len() > MAX_LISTED_CASES {
-            format!(
-                " The newest {MAX_LISTED_CASES} are listed here; all {} are in departments/{}.csv.",
-                count(dept.cases.len() as u64),
-                row.department
-            )
-        } else {
-            String::new()
+        let shown = |n: usize, what: &str| {
+            if n > MAX_LISTED_CASES {
+                format!("The {MAX_LISTED_CASES} {what} of {} are listed.", count(n as u64))
+            } else {
+                String::new()
+            }
         };
         vec![
             (
                 "cases-intro",
                 s(format!(
-                    "{} cases in the 12 months to {} ({} recordable), newest first.{listed} Incurred is the linked \
-                     claims' cost at valuation; {DASH} where there is no claim or the value is missing.",
-                    count(dept.cases.len() as u64),
+                    "In the 12 months to {} the department logged {} cases of all kinds ({} recordable, the rest first \
+                     aid and near misses); every one is in the department's CSV file. Listed here: its cases with an open \
+                     claim, largest incurred first, and its lost-time cases (deaths and days away), newest first. \
+                     Incurred is the linked claims' cost at valuation.",
                     month_long(self.data.ranking.as_of),
+                    count(dept.cases.len() as u64),
                     count(recordable as u64),
                 )),
             ),
-            ("cases", V::Arr(cases)),
+            ("open-note", s(shown(open.len(), "largest"))),
+            ("open-cases", V::Arr(open.into_iter().take(MAX_LISTED_CASES).map(case_value).collect())),
+            ("lost-note", s(shown(lost.len(), "newest"))),
+            ("lost-cases", V::Arr(lost.into_iter().take(MAX_LISTED_CASES).map(case_value).collect())),
         ]
     }
 
@@ -223,10 +313,6 @@ impl<'a> Department<'a> {
             )),
         )]
     }
-}
-
-fn places(n: i64) -> String {
-    if n == 1 { "1 place".to_string() } else { format!("{n} places") }
 }
 
 /// The mix table: causes first, then body parts, each largest share first.

@@ -109,23 +109,10 @@ pub(super) fn main_file(data: V, call: &str) -> String {
 
 pub(super) const DASH: &str = "—";
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
+use crate::report::advice::MONTH_NAMES as MONTHS;
 
 pub(super) fn month_long(m: Month) -> String {
-    format!("{} {}", MONTHS[(m.month() as usize - 1) % 12], m.year())
+    crate::report::advice::month_words(m)
 }
 
 /// The forecast window after `as_of`, e.g. "July–September 2025" or

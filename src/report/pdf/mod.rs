@@ -31,6 +31,7 @@
 
 mod cabinet;
 mod department;
+mod excess;
 mod markup;
 mod targets;
 mod world;
