@@ -4,7 +4,7 @@
 //! which say why the department is ranked where it is; the department's
 //! report lists a few.
 //!
-//! A driver reads "<label>: 12% of cases, 1.8× the city share", the label
+//! A driver reads "<label>: 12% of recordable cases, 1.8× the city share", the label
 //! being the code table's clean display label as it stands (sentence case,
 //! "Neck (multiple injuries)", "Struck by fellow worker, patient or other
 //! person"), so body parts and causes share one pattern and no word is
@@ -63,7 +63,7 @@ impl MixContext {
 /// codes the city has not seen).
 pub(crate) fn driver_text(table: &CodeTable, kind: CodeKind, code: u16, share: f64, city_share: f64) -> String {
     let label = table.display_label(kind, code);
-    format!("{label}: {:.0}% of cases, {:.1}× the city share", share * 100.0, share / city_share)
+    format!("{label}: {:.0}% of recordable cases, {:.1}× the city share", share * 100.0, share / city_share)
 }
 
 /// Up to `n` plain-words drivers of a department (for its own report).
@@ -101,15 +101,15 @@ mod tests {
         let table = CodeTable::builtin();
         assert_eq!(
             driver_text(table, CodeKind::BodyPart, 20, 0.12, 0.12 / 1.8),
-            "Neck (multiple injuries): 12% of cases, 1.8× the city share"
+            "Neck (multiple injuries): 12% of recordable cases, 1.8× the city share"
         );
         assert_eq!(
             driver_text(table, CodeKind::Cause, 74, 0.25, 0.25 / 1.5),
-            "Struck by fellow worker, patient or other person: 25% of cases, 1.5× the city share"
+            "Struck by fellow worker, patient or other person: 25% of recordable cases, 1.5× the city share"
         );
         assert_eq!(
             driver_text(table, CodeKind::Cause, 999, 0.2, 0.1),
-            "Cause code 999 (not in the WCIO table): 20% of cases, 2.0× the city share"
+            "Cause code 999 (not in the WCIO table): 20% of recordable cases, 2.0× the city share"
         );
     }
 }

@@ -57,7 +57,7 @@ fn mix_panel(
     (label_w, xmax): (i32, f64),
 ) -> Result<(), ChartError> {
     if items.is_empty() {
-        return no_data(area, title, "no cases in the last 12 months");
+        return no_data(area, title, "no recordable cases in the last 12 months");
     }
     let n = items.len();
     let labels: Vec<String> = items.iter().map(|m| shorten(&m.label, MIX_LABEL)).collect();

@@ -303,6 +303,6 @@ mod tests {
         let svg = city_trend_svg(&[]).unwrap_or_default();
         assert!(svg.contains("no months"));
         let svg = pareto_svg(&[]).unwrap_or_default();
-        assert!(svg.contains("no cases"));
+        assert!(svg.contains("no recordable case"));
     }
 }

@@ -32,7 +32,7 @@ pub fn pareto_svg(items: &[ParetoItem]) -> Result<String, ChartError> {
     let shown: Vec<&ParetoItem> = items.iter().take(MAX_ITEMS).collect();
     let n = shown.len();
     if n == 0 {
-        return no_data_svg((PARETO_WIDTH, 220), "", "no cases with a cause in the last 12 months");
+        return no_data_svg((PARETO_WIDTH, 220), "", "no recordable case with a cause in the last 12 months");
     }
     let labels: Vec<String> = shown.iter().map(|p| shorten(&p.label, 34)).collect();
     let label_w = labels.iter().map(|l| estimate_width(l, SMALL)).max().unwrap_or(0).clamp(100, 260) + 12;
@@ -47,7 +47,7 @@ pub fn pareto_svg(items: &[ParetoItem]) -> Result<String, ChartError> {
         value_mesh(&mut chart, ValueAxis::X)
             .x_labels(8)
             .x_label_formatter(&|v| axis_number(*v))
-            .x_desc("cases, last 12 months (city-wide)")
+            .x_desc("recordable cases, last 12 months (city-wide)")
             .axis_desc_style(style(SMALL, MUTED))
             .draw()?;
         chart

@@ -22,6 +22,9 @@ const THIN: f64 = 0.005;
 
 /// Plot margins above (the legend and the "city" label) and to the right.
 const MARGIN_TOP: i32 = 44;
+/// Pixels per bar: tight enough that the chart leaves page 1 of the
+/// department report room for the change and what to do.
+const ROW_HEIGHT: i32 = 21;
 const MARGIN_RIGHT: i32 = 20;
 
 /// Room in pixels kept beside the outermost bars for their factor text.
@@ -67,7 +70,7 @@ pub fn drivers_waterfall_svg(row: &RankingRow) -> Result<String, ChartError> {
     let label_w = labels.iter().map(|l| estimate_width(l, SMALL)).max().unwrap_or(0).clamp(100, 280) + 12;
     let plot_w = NARROW as i32 - 8 - label_w - MARGIN_RIGHT;
     let (lo, hi) = x_range(&sums, plot_w);
-    let height = (MARGIN_TOP + 28 * ROWS as i32 + 44) as u32;
+    let height = (MARGIN_TOP + ROW_HEIGHT * ROWS as i32 + 44) as u32;
     render((NARROW, height), |root| {
         let mut chart =
             bar_builder(root, (MARGIN_TOP, MARGIN_RIGHT), 44, label_w).build_cartesian_2d(lo..hi, 0f64..ROWS as f64)?;

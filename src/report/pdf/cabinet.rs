@@ -334,7 +334,7 @@ impl<'a> Cabinet<'a> {
             (
                 "pareto-caption",
                 s(format!(
-                    "City-wide cases by cause over the 12 months to {}, largest first, with the cumulative share.",
+                    "City-wide recordable cases by cause over the 12 months to {}, largest first, with the cumulative share.",
                     month_long(self.data.ranking.as_of)
                 )),
             ),

@@ -104,11 +104,11 @@ impl<'a> Department<'a> {
             ("why", s(&dept.why)),
             (
                 "drivers-caption",
-                s("How the department's predicted rate differs from the city's, by what the model attributes it to: \
-                   each bar multiplies the rate (red raises it, green lowers it), and together they give the \
-                   department's rate against the city's. Own level is its own record after credibility; peer \
-                   group the level of departments like it; trend, season and the pooled features (case mix, \
-                   lost-time share, report lag, size) complete it."),
+                s(
+                    "Each bar multiplies the city's predicted rate by what the model attributes to it (red raises, green \
+                   lowers); together they give the department's. Own level: its own record after credibility; peer \
+                   group: departments like it.",
+                ),
             ),
             ("change", V::Arr(change)),
             ("standing", s(self.standing())),
@@ -129,7 +129,7 @@ impl<'a> Department<'a> {
                     (
                         "why",
                         s(format!(
-                            "{}: {} of its cases with a cause in the last 12 months ({}; city {})",
+                            "{}: {} of its recordable cases with a cause in the last 12 months ({}; city {})",
                             a.group,
                             count(u64::from(a.cases)),
                             pct(a.share),
@@ -261,8 +261,10 @@ impl<'a> Department<'a> {
             ),
             (
                 "mix-caption",
-                s("Share of this department's cases over the last 12 months by cause and by part of body (largest \
-                   eight of each), against the city-wide share."),
+                s(
+                    "Share of this department's recordable cases over the last 12 months by cause and by part of body (largest \
+                   eight of each), against the city-wide share.",
+                ),
             ),
             ("mix", V::Arr(mix_rows(self.dept))),
         ]
