@@ -17,7 +17,8 @@
 //! `controls` (recommended controls per cause group, with their public
 //! sources) is a leaf beside `codes`, for the reports; `privacy` (which
 //! cases are OSHA privacy concern cases) sits beside `codes`, used by the
-//! stages that list cases. `generate`
+//! stages that list cases; `naics` (the shipped 2022 NAICS six-digit code
+//! list, for OSHA ITA upload pre-validation) is a leaf beside `codes`. `generate`
 //! (synthetic data with known truth) and `import` (real public datasets
 //! mapped onto the data contract) are tools at the pipeline's level: they
 //! write data folders through `export`.
@@ -33,6 +34,7 @@ pub mod import;
 pub mod ingest;
 pub mod metrics;
 pub mod model;
+pub mod naics;
 pub mod panel;
 pub mod pipeline;
 pub mod privacy;
