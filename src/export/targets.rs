@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::{CsvRow, Exporter, Fixed2, Fixed4, FormatError, csv_bytes};
+use super::{CsvRow, Exporter, Fixed2, Fixed4, FormatError, output_csv};
 use crate::report::data::{Measure, Progress, ScopeProgress, Status, TargetsProgress};
 use crate::schema::Month;
 
@@ -96,9 +96,9 @@ fn row<'a>(all: &TargetsProgress, scope: &'a ScopeProgress, p: &Progress) -> Tar
 
 impl Exporter for TargetsCsv<'_> {
     fn serialize(&self) -> Result<Vec<u8>, FormatError> {
-        let Some(all) = self.0 else { return Ok(csv_bytes(std::iter::empty::<TargetCsvRow<'_>>())?) };
+        let Some(all) = self.0 else { return Ok(output_csv(std::iter::empty::<TargetCsvRow<'_>>())?) };
         let scopes = std::iter::once(&all.city).chain(&all.departments);
-        Ok(csv_bytes(scopes.flat_map(|s| s.targets.iter().map(move |p| row(all, s, p))))?)
+        Ok(output_csv(scopes.flat_map(|s| s.targets.iter().map(move |p| row(all, s, p))))?)
     }
 }
 
