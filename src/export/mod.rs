@@ -21,6 +21,7 @@ pub mod ranking;
 pub mod targets;
 pub mod truth;
 pub mod validation;
+pub mod xlsx;
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -39,6 +40,8 @@ pub enum FormatError {
     Json(#[from] serde_json::Error),
     #[error(transparent)]
     Pdf(#[from] crate::report::pdf::PdfError),
+    #[error(transparent)]
+    Xlsx(#[from] xlsx::WorkbookError),
 }
 
 /// An output that could not be made, written or read back; each names its

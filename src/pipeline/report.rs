@@ -65,7 +65,8 @@ pub fn report(opts: &ReportOptions, stage: &(dyn Fn(&str) + Sync)) -> Result<Run
         targets: run_opts.config.targets.as_ref(),
     });
     let mut folder = StagedFolder::new(&dir, Keep::Others)?;
-    run::add_reports(&mut folder, &data, &loaded)?;
+    let tables = run::workbook_tables(&data.ranking, &panel)?;
+    run::add_reports(&mut folder, &data, &loaded, &tables)?;
     stage("writing");
     let outputs = folder.files().iter().map(|f| dir.join(&f.path)).collect();
     folder.publish()?;
