@@ -73,11 +73,8 @@ fn the_month_workbook_matches_the_csvs() {
         for (c, key) in [(1, "read"), (2, "accepted"), (3, "quarantined")] {
             assert_cell(&row[c], &input[key].to_string(), key);
         }
-        let reasons: f64 = quality[inputs.len() + 3..]
-            .iter()
-            .filter(|r| r[0] == row[0])
-            .map(|r| r[2].as_f64().unwrap())
-            .sum();
+        let reasons: f64 =
+            quality[inputs.len() + 3..].iter().filter(|r| r[0] == row[0]).map(|r| r[2].as_f64().unwrap()).sum();
         assert_eq!(reasons, input["quarantined"].as_f64().unwrap(), "{}: reasons add up", row[0]);
     }
     assert!(quality.iter().all(|r| r.len() <= 7), "counts only, no quarantined rows");
@@ -85,7 +82,8 @@ fn the_month_workbook_matches_the_csvs() {
     assert!(definitions.iter().any(|r| r[0] == Data::String("TRIR".into())));
 
     // The manifest lists the workbooks like the other outputs.
-    let listed: Vec<&str> = manifest["outputs"].as_array().unwrap().iter().map(|o| o["path"].as_str().unwrap()).collect();
+    let listed: Vec<&str> =
+        manifest["outputs"].as_array().unwrap().iter().map(|o| o["path"].as_str().unwrap()).collect();
     assert!(listed.contains(&"ranking.xlsx"));
     let code = &ranking[0][column(&header, "department")];
     let stem = &ranking[0][column(&header, "file_stem")];

@@ -318,7 +318,7 @@ mod tests {
             experience_applied: false,
             rows: vec![row(1, "A", "=HYPERLINK(\"x\")"), row(2, "B", "@x")],
         };
-        let bytes = ranking.serialize().unwrap();
+        let bytes = Exporter::serialize(&ranking).unwrap();
         assert!(bytes.starts_with(super::super::BOM));
         assert!(String::from_utf8_lossy(&bytes).contains("\"'=HYPERLINK(\"\"x\"\")\""), "neutralised");
         let file = parse(&bytes, Path::new(FILE)).unwrap();
@@ -327,7 +327,7 @@ mod tests {
         assert_eq!(file.rows[1].top_driver, "own level: ×1.91 against the city");
         assert_eq!(file.compared_with, ranking.compared_with);
         let again = Ranking { rows: file.rows, ..ranking };
-        assert_eq!(again.serialize().unwrap(), bytes, "round trip");
+        assert_eq!(Exporter::serialize(&again).unwrap(), bytes, "round trip");
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join(FILE), &bytes).unwrap();
         let previous = read_previous(&dir.path().join(FILE), "2025-11".parse().unwrap()).unwrap();

@@ -139,6 +139,7 @@ mod tests {
             }],
         };
         let text = String::from_utf8(TargetsCsv(Some(&all)).serialize().unwrap()).unwrap();
+        let text = text.strip_prefix('\u{feff}').expect("CSV outputs start with a BOM");
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines[0], TargetCsvRow::COLUMNS.join(","));
         assert_eq!(

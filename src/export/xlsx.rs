@@ -223,7 +223,8 @@ pub struct Tables {
 impl Tables {
     /// The ranking and panel as their CSVs write them.
     pub fn new(ranking: &Ranking, panel: &Panel) -> Result<Tables, FormatError> {
-        let table = |sheet, bytes: Vec<u8>| Table::from_csv(&bytes).map_err(|source| WorkbookError::Table { sheet, source });
+        let table =
+            |sheet, bytes: Vec<u8>| Table::from_csv(&bytes).map_err(|source| WorkbookError::Table { sheet, source });
         let ranking_table = table("Ranking", ranking.serialize()?)?;
         let panel_table = table("Panel", PanelCsv(panel).serialize()?)?;
         let index = |t: &Table| t.column("department").unwrap_or(0);
@@ -320,8 +321,10 @@ impl Exporter for DepartmentWorkbook<'_> {
 /// the input's own text.
 fn data_quality(files: &[FileReport], verdict: &Verdict) -> (Table, Table) {
     let columns = |c: &[&str]| c.iter().map(|c| c.to_string()).collect::<Vec<_>>();
-    let mut account =
-        Table { columns: columns(&["file", "read", "accepted", "quarantined", "quarantined_share", "account", "gate"]), rows: vec![] };
+    let mut account = Table {
+        columns: columns(&["file", "read", "accepted", "quarantined", "quarantined_share", "account", "gate"]),
+        rows: vec![],
+    };
     let mut reasons = Table { columns: columns(&["file", "reason", "rows"]), rows: vec![] };
     for f in files {
         let name = f.file_name();
@@ -492,7 +495,9 @@ mod tests {
 
     fn tables() -> Tables {
         let ranking = Table {
-            columns: ["rank", "department", "name", "risk_tier", "predicted_rate", "driver_1_share"].map(String::from).into(),
+            columns: ["rank", "department", "name", "risk_tier", "predicted_rate", "driver_1_share"]
+                .map(String::from)
+                .into(),
             rows: vec![
                 record(&["1", "007", "=HYPERLINK(\"x\")", "high", "12.3456", "0.5"]),
                 record(&["2", "B", "+1", "low", "", "-0.25"]),
@@ -531,7 +536,10 @@ mod tests {
         assert_eq!(ranking[2][4], Data::Empty);
         assert_eq!(ranking[2][5], Data::Float(-0.25));
         assert_eq!(ranking[4][0], Data::String("rule".into()));
-        assert_eq!(cells(&bytes, "Trailing-12")[1], [Data::String("007".into()), Data::String("@x".into()), Data::Empty, Data::Float(3.1)]);
+        assert_eq!(
+            cells(&bytes, "Trailing-12")[1],
+            [Data::String("007".into()), Data::String("@x".into()), Data::Empty, Data::Float(3.1)]
+        );
         assert_eq!(book.serialize().unwrap(), bytes, "byte-stable");
     }
 
