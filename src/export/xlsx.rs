@@ -23,7 +23,7 @@ use super::{Exporter, FormatError};
 use crate::gate::Verdict;
 use crate::ingest::FileReport;
 use crate::panel::Panel;
-use crate::rank::{Ranking, RiskTier};
+use crate::rank::RiskTier;
 use crate::report::data::CaseLine;
 use crate::schema::Month;
 
@@ -221,11 +221,13 @@ pub struct Tables {
 }
 
 impl Tables {
-    /// The ranking and panel as their CSVs write them.
-    pub fn new(ranking: &Ranking, panel: &Panel) -> Result<Tables, FormatError> {
+    /// `ranking.csv`'s bytes as written (not the ranking serialised again:
+    /// read back, its drivers' shares can differ in the last decimal, and
+    /// `report` must make the same workbooks as the run) and the panel.
+    pub fn new(ranking_csv: &[u8], as_of: Month, panel: &Panel) -> Result<Tables, FormatError> {
         let table =
             |sheet, bytes: Vec<u8>| Table::from_csv(&bytes).map_err(|source| WorkbookError::Table { sheet, source });
-        let ranking_table = table("Ranking", ranking.serialize()?)?;
+        let ranking_table = table("Ranking", ranking_csv.to_vec())?;
         let panel_table = table("Panel", PanelCsv(panel).serialize()?)?;
         let index = |t: &Table| t.column("department").unwrap_or(0);
         let mut panel_rows: BTreeMap<String, Vec<usize>> = BTreeMap::new();
@@ -235,7 +237,7 @@ impl Tables {
         let ranking_row = (ranking_table.rows.iter().enumerate())
             .map(|(i, r)| (r.get(index(&ranking_table)).unwrap_or("").to_string(), i))
             .collect();
-        Ok(Tables { as_of: ranking.as_of, ranking: ranking_table, panel: panel_table, panel_rows, ranking_row })
+        Ok(Tables { as_of, ranking: ranking_table, panel: panel_table, panel_rows, ranking_row })
     }
 
     /// The panel's rows of the as-of month, with the trailing-12 columns.

@@ -165,7 +165,7 @@ pub fn run(opts: &RunOptions, stage: &(dyn Fn(&str) + Sync)) -> Result<RunOutcom
     // The reports show the ranking as written, to the file's decimals.
     let file = ranking::parse(&bytes, &dir.join(ranking::FILE))?;
     let written = Ranking { rows: file.rows, city_addressable: file.city_addressable, ..ranked.ranking.clone() };
-    let tables = workbook_tables(&ranked.ranking, &panel)?;
+    let tables = workbook_tables(&bytes, &panel)?;
     let tier_rule = rank::tier_rule(&opts.config.tiers);
     let workbook = RankingWorkbook { tables: &tables, files: &loaded.files, verdict: &verdict, tier_rule };
     folder.add(xlsx::FILE, &workbook)?;
@@ -375,8 +375,9 @@ fn choose_model(
 
 /// The ranking and the panel as the workbooks show them (their CSVs read
 /// back), made once for `ranking.xlsx` and every department's workbook.
-pub(super) fn workbook_tables(ranking: &Ranking, panel: &Panel) -> Result<Tables, export::ExportError> {
-    Tables::new(ranking, panel).map_err(|source| export::ExportError::Format { file: xlsx::FILE.to_string(), source })
+pub(super) fn workbook_tables(ranking_csv: &[u8], panel: &Panel) -> Result<Tables, export::ExportError> {
+    Tables::new(ranking_csv, panel.end, panel)
+        .map_err(|source| export::ExportError::Format { file: xlsx::FILE.to_string(), source })
 }
 
 /// The Cabinet PDF, `targets.csv`, each department's PDF, case list and
