@@ -153,6 +153,6 @@ mod tests {
             lines[2]
         );
         let none = TargetsCsv(None).serialize().unwrap();
-        assert_eq!(String::from_utf8(none).unwrap(), format!("{}\n", TargetCsvRow::COLUMNS.join(",")));
+        assert_eq!(String::from_utf8(none).unwrap(), format!("\u{feff}{}\n", TargetCsvRow::COLUMNS.join(",")));
     }
 }
