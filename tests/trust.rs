@@ -131,7 +131,10 @@ fn an_as_of_month_after_the_data_is_refused_and_forced_runs_say_so() {
     assert!(stderr_of(&forced).contains("warning: forced past the data gate"));
     // No department has hours in 2099: none is ranked, but the file keeps its header.
     let ranking = fs::read_to_string(out.join("2099-12/ranking.csv")).unwrap();
-    assert!(ranking.starts_with("rank,department,") && ranking.trim_end().ends_with(",data_warning"), "{ranking}");
+    assert!(
+        ranking.starts_with("\u{feff}rank,department,") && ranking.trim_end().ends_with(",data_warning"),
+        "{ranking}"
+    );
     assert!(stderr_of(&forced).contains("warning: not ranked (no hours in the last 12 months)"));
     let manifest: serde_json::Value =
         serde_json::from_slice(&fs::read(out.join("2099-12/manifest.json")).unwrap()).unwrap();

@@ -2,7 +2,7 @@
 //! horizon and predictor; `backtest_cost.csv`: its cost predictors, one
 //! line each.
 
-use super::{CsvRow, Exporter, FormatError, csv_bytes};
+use super::{CsvRow, Exporter, FormatError, output_csv};
 use crate::model::backtest::{BacktestReport, MetricRow};
 use crate::model::cost_score::CostRow;
 
@@ -40,12 +40,12 @@ pub struct CostTable<'a>(pub &'a [CostRow]);
 
 impl Exporter for CostTable<'_> {
     fn serialize(&self) -> Result<Vec<u8>, FormatError> {
-        Ok(csv_bytes(self.0)?)
+        Ok(output_csv(self.0)?)
     }
 }
 
 impl Exporter for BacktestReport {
     fn serialize(&self) -> Result<Vec<u8>, FormatError> {
-        Ok(csv_bytes(&self.metrics)?)
+        Ok(output_csv(&self.metrics)?)
     }
 }

@@ -4,7 +4,7 @@
 //! case's row has its date, cause and part of body empty and `privacy
 //! case` in the last column.
 
-use super::{CsvRow, Exporter, FormatError, csv_bytes};
+use super::{CsvRow, Exporter, FormatError, output_csv};
 use crate::report::data::CaseLine;
 
 impl CsvRow for CaseLine {
@@ -27,7 +27,7 @@ pub struct CaseListCsv<'a>(pub &'a [CaseLine]);
 
 impl Exporter for CaseListCsv<'_> {
     fn serialize(&self) -> Result<Vec<u8>, FormatError> {
-        Ok(csv_bytes(self.0)?)
+        Ok(output_csv(self.0)?)
     }
 }
 

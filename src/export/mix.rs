@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::{CsvRow, Exporter, Fixed4, FormatError, csv_bytes};
+use super::{CsvRow, Exporter, Fixed4, FormatError, output_csv};
 use crate::codes::{CodeKind, CodeTable};
 use crate::panel::{CodeMix, Panel};
 
@@ -15,7 +15,7 @@ pub struct MixCsv<'a>(pub &'a Panel, pub &'a CodeTable);
 
 impl Exporter for MixCsv<'_> {
     fn serialize(&self) -> Result<Vec<u8>, FormatError> {
-        Ok(csv_bytes(rows(self.0, self.1))?)
+        Ok(output_csv(rows(self.0, self.1))?)
     }
 }
 

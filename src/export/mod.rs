@@ -21,6 +21,7 @@ pub mod ranking;
 pub mod targets;
 pub mod truth;
 pub mod validation;
+pub mod xlsx;
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -39,6 +40,8 @@ pub enum FormatError {
     Json(#[from] serde_json::Error),
     #[error(transparent)]
     Pdf(#[from] crate::report::pdf::PdfError),
+    #[error(transparent)]
+    Xlsx(#[from] xlsx::WorkbookError),
 }
 
 /// An output that could not be made, written or read back; each names its
@@ -201,8 +204,33 @@ pub fn neutralise_csv(bytes: Vec<u8>) -> Result<Vec<u8>, csv::Error> {
     writer.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
 
+/// The UTF-8 byte-order mark every CSV riskrank writes starts with: Excel
+/// reads a CSV without one in the system's code page (`×` shows as `Ã—`).
+/// Readers of our CSVs need do nothing: the csv crate and ingest's scanner
+/// skip it.
+pub const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// A whole CSV output made by hand (ragged rows): formula-like cells
+/// neutralised, then the [`BOM`] put in front, as [`output_csv`] does.
+pub fn finish_csv(bytes: Vec<u8>) -> Result<Vec<u8>, csv::Error> {
+    let mut bytes = neutralise_csv(bytes)?;
+    bytes.splice(0..0, BOM.iter().copied());
+    Ok(bytes)
+}
+
+/// A CSV output (a file of a month's or a validation's folder): the rows
+/// as [`csv_bytes`] writes them, with the [`BOM`] in front. Every
+/// exporter's CSV is made here (or, for ragged rows, by [`finish_csv`]).
+pub fn output_csv<T: CsvRow>(rows: impl IntoIterator<Item = T>) -> Result<Vec<u8>, csv::Error> {
+    let mut bytes = csv_bytes(rows)?;
+    bytes.splice(0..0, BOM.iter().copied());
+    Ok(bytes)
+}
+
 /// Serialises rows with the csv crate into memory, under their header,
-/// with formula-like text cells neutralised.
+/// with formula-like text cells neutralised. Without the [`BOM`]: the data
+/// files `generate` and `import` write with it are inputs, not reports
+/// (ingest reads them with or without one).
 pub fn csv_bytes<T: CsvRow>(rows: impl IntoIterator<Item = T>) -> Result<Vec<u8>, csv::Error> {
     let mut writer = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
     writer.write_record(T::COLUMNS)?;
@@ -292,7 +320,8 @@ mod tests {
     fn an_empty_table_keeps_its_header() {
         let empty: [&crate::schema::Department; 0] = [];
         assert_eq!(csv_bytes(empty).unwrap(), b"department,name,group\n");
+        assert_eq!(output_csv(empty).unwrap(), b"\xEF\xBB\xBFdepartment,name,group\n");
         let none = department::CaseListCsv(&[]).serialize().unwrap();
-        assert!(String::from_utf8(none).unwrap().starts_with("case_id,event_date,osha_class,"));
+        assert!(String::from_utf8(none).unwrap().starts_with("\u{feff}case_id,event_date,osha_class,"));
     }
 }

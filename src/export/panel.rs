@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::{CsvRow, Exporter, Fixed2, Fixed4, FormatError, csv_bytes};
+use super::{CsvRow, Exporter, Fixed2, Fixed4, FormatError, output_csv};
 use crate::panel::{DepartmentMonth, DepartmentSeries, Panel, Window};
 use crate::schema::{Cents, Month};
 
@@ -16,7 +16,7 @@ pub struct PanelCsv<'a>(pub &'a Panel);
 
 impl Exporter for PanelCsv<'_> {
     fn serialize(&self) -> Result<Vec<u8>, FormatError> {
-        Ok(csv_bytes(rows(self.0))?)
+        Ok(output_csv(rows(self.0))?)
     }
 }
 

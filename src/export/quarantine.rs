@@ -32,7 +32,7 @@ impl Exporter for QuarantineCsv<'_> {
             w.write_record(&rec)?;
         }
         // The rows are the input's own text: neutralise formulas in them.
-        Ok(super::neutralise_csv(w.into_inner().map_err(|e| csv::Error::from(e.into_error()))?)?)
+        Ok(super::finish_csv(w.into_inner().map_err(|e| csv::Error::from(e.into_error()))?)?)
     }
 }
 
@@ -60,7 +60,7 @@ mod tests {
         let bytes = QuarantineCsv { header: &header, rows: vec![&row] }.serialize().unwrap();
         assert_eq!(
             String::from_utf8(bytes).unwrap(),
-            "line,column,reason,detail,case_id,department\n2,,wrong_field_count,\"3 fields, the header has 2\",C7,FIRE,[redacted]\n"
+            "\u{feff}line,column,reason,detail,case_id,department\n2,,wrong_field_count,\"3 fields, the header has 2\",C7,FIRE,[redacted]\n"
         );
     }
 }

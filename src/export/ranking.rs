@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::{CsvRow, ExportError, Exporter, FormatError, csv_bytes};
+use super::{CsvRow, ExportError, Exporter, FormatError, output_csv};
 use super::{Fixed2, Fixed4, Fixed6};
 use crate::rank::{Addressable, PreviousRanking, RankRange, Ranking, RankingRow, RiskTier, VersusCity};
 use crate::schema::{Cents, Month};
@@ -197,7 +197,7 @@ impl<'a> RankingCsvRow<'a> {
 
 impl Exporter for Ranking {
     fn serialize(&self) -> Result<Vec<u8>, FormatError> {
-        Ok(csv_bytes(self.rows.iter().map(|r| RankingCsvRow::new(r, self)))?)
+        Ok(output_csv(self.rows.iter().map(|r| RankingCsvRow::new(r, self)))?)
     }
 }
 
@@ -289,4 +289,48 @@ pub fn read_previous(path: &Path, month: Month) -> Result<PreviousRanking, Expor
         })
         .collect::<BTreeMap<_, _>>();
     Ok(PreviousRanking { month: Some(month), ranks, predicted })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranking_csv_starts_with_a_bom_and_reads_back() {
+        let row = |rank: u32, code: &str, name: &str| RankingRow {
+            rank,
+            department: code.into(),
+            name: name.into(),
+            top_driver: "own level: ×1.91 against the city".into(),
+            predicted_rate: Some(12.3456),
+            rank_change: Some(-1),
+            ..RankingRow::default()
+        };
+        let ranking = Ranking {
+            as_of: "2025-12".parse().unwrap(),
+            horizon: 12,
+            rated: true,
+            city_predicted: 1.0,
+            city_actual_to_expected: None,
+            compared_with: Some("2025-11".parse().unwrap()),
+            data_warning: None,
+            city_addressable: Addressable::default(),
+            experience_applied: false,
+            rows: vec![row(1, "A", "=HYPERLINK(\"x\")"), row(2, "B", "@x")],
+        };
+        let bytes = Exporter::serialize(&ranking).unwrap();
+        assert!(bytes.starts_with(super::super::BOM));
+        assert!(String::from_utf8_lossy(&bytes).contains("\"'=HYPERLINK(\"\"x\"\")\""), "neutralised");
+        let file = parse(&bytes, Path::new(FILE)).unwrap();
+        assert_eq!(file.rows[0].department, "A", "the BOM is not part of the first column's name");
+        assert_eq!(file.rows[0].name, "=HYPERLINK(\"x\")");
+        assert_eq!(file.rows[1].top_driver, "own level: ×1.91 against the city");
+        assert_eq!(file.compared_with, ranking.compared_with);
+        let again = Ranking { rows: file.rows, ..ranking };
+        assert_eq!(Exporter::serialize(&again).unwrap(), bytes, "round trip");
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(FILE), &bytes).unwrap();
+        let previous = read_previous(&dir.path().join(FILE), "2025-11".parse().unwrap()).unwrap();
+        assert_eq!(previous.ranks["A"].rank, 1, "the next month reads the ranks");
+    }
 }

@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::{CsvRow, Exporter, Fixed2, Fixed4, FormatError, csv_bytes};
+use super::{CsvRow, Exporter, Fixed2, Fixed4, FormatError, output_csv};
 use crate::report::data::{Measure, Progress, ScopeProgress, Status, TargetsProgress};
 use crate::schema::Month;
 
@@ -96,9 +96,9 @@ fn row<'a>(all: &TargetsProgress, scope: &'a ScopeProgress, p: &Progress) -> Tar
 
 impl Exporter for TargetsCsv<'_> {
     fn serialize(&self) -> Result<Vec<u8>, FormatError> {
-        let Some(all) = self.0 else { return Ok(csv_bytes(std::iter::empty::<TargetCsvRow<'_>>())?) };
+        let Some(all) = self.0 else { return Ok(output_csv(std::iter::empty::<TargetCsvRow<'_>>())?) };
         let scopes = std::iter::once(&all.city).chain(&all.departments);
-        Ok(csv_bytes(scopes.flat_map(|s| s.targets.iter().map(move |p| row(all, s, p))))?)
+        Ok(output_csv(scopes.flat_map(|s| s.targets.iter().map(move |p| row(all, s, p))))?)
     }
 }
 
@@ -139,6 +139,7 @@ mod tests {
             }],
         };
         let text = String::from_utf8(TargetsCsv(Some(&all)).serialize().unwrap()).unwrap();
+        let text = text.strip_prefix('\u{feff}').expect("CSV outputs start with a BOM");
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines[0], TargetCsvRow::COLUMNS.join(","));
         assert_eq!(
@@ -152,6 +153,6 @@ mod tests {
             lines[2]
         );
         let none = TargetsCsv(None).serialize().unwrap();
-        assert_eq!(String::from_utf8(none).unwrap(), format!("{}\n", TargetCsvRow::COLUMNS.join(",")));
+        assert_eq!(String::from_utf8(none).unwrap(), format!("\u{feff}{}\n", TargetCsvRow::COLUMNS.join(",")));
     }
 }

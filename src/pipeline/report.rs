@@ -46,7 +46,10 @@ pub fn report(opts: &ReportOptions, stage: &(dyn Fn(&str) + Sync)) -> Result<Run
     }
     let chosen = recorded_model(&recorded)?;
     stage("reports");
-    let file = ranking::read(&dir.join(ranking::FILE))?;
+    let path = dir.join(ranking::FILE);
+    let bytes = std::fs::read(&path)
+        .map_err(|e| crate::export::ExportError::Read { path: path.clone(), source: csv::Error::from(e) })?;
+    let file = ranking::parse(&bytes, &path)?;
     let ranking = ranking_of(file, &panel, recorded.parameters.horizon);
     let previous = match ranking.compared_with {
         Some(m) => run::previous_ranking(&opts.out, m.plus(1)),
@@ -65,7 +68,8 @@ pub fn report(opts: &ReportOptions, stage: &(dyn Fn(&str) + Sync)) -> Result<Run
         targets: run_opts.config.targets.as_ref(),
     });
     let mut folder = StagedFolder::new(&dir, Keep::Others)?;
-    run::add_reports(&mut folder, &data, &loaded)?;
+    let tables = run::workbook_tables(&bytes, &panel)?;
+    run::add_reports(&mut folder, &data, &loaded, &tables)?;
     stage("writing");
     let outputs = folder.files().iter().map(|f| dir.join(&f.path)).collect();
     folder.publish()?;

@@ -20,6 +20,7 @@ use crate::config::Config;
 use crate::export::manifest::{self, Manifest, ManifestInput, ManifestModel, ManifestOutput, Parameters};
 use crate::export::model_file::{self, LoadedModel};
 use crate::export::quarantine::{self, QuarantineCsv};
+use crate::export::xlsx::{self, DepartmentWorkbook, RankingWorkbook, Tables};
 use crate::export::{self, Exporter, Keep, StagedFolder, department, ranking};
 use crate::gate::{self, Verdict};
 use crate::ingest::{self, FileReport, LoadOptions};
@@ -164,6 +165,10 @@ pub fn run(opts: &RunOptions, stage: &(dyn Fn(&str) + Sync)) -> Result<RunOutcom
     // The reports show the ranking as written, to the file's decimals.
     let file = ranking::parse(&bytes, &dir.join(ranking::FILE))?;
     let written = Ranking { rows: file.rows, city_addressable: file.city_addressable, ..ranked.ranking.clone() };
+    let tables = workbook_tables(&bytes, &panel)?;
+    let tier_rule = rank::tier_rule(&opts.config.tiers);
+    let workbook = RankingWorkbook { tables: &tables, files: &loaded.files, verdict: &verdict, tier_rule };
+    folder.add(xlsx::FILE, &workbook)?;
     if chosen.trained {
         folder.add(TRAINED_MODEL_FILE, &chosen.file)?;
     }
@@ -184,7 +189,7 @@ pub fn run(opts: &RunOptions, stage: &(dyn Fn(&str) + Sync)) -> Result<RunOutcom
         });
         // The case lines are in `data` now; the cases they came from can go.
         drop(cases);
-        add_reports(&mut folder, &data, &loaded)?;
+        add_reports(&mut folder, &data, &loaded, &tables)?;
         timings.insert("reports", t.elapsed().as_secs_f64());
     }
     let record =
@@ -368,12 +373,21 @@ fn choose_model(
     })
 }
 
-/// The Cabinet PDF, `targets.csv`, each department's PDF and case list
-/// (rendered in parallel, in bounded batches), and the quarantine files.
+/// The ranking and the panel as the workbooks show them (their CSVs read
+/// back), made once for `ranking.xlsx` and every department's workbook.
+pub(super) fn workbook_tables(ranking_csv: &[u8], panel: &Panel) -> Result<Tables, export::ExportError> {
+    Tables::new(ranking_csv, panel.end, panel)
+        .map_err(|source| export::ExportError::Format { file: xlsx::FILE.to_string(), source })
+}
+
+/// The Cabinet PDF, `targets.csv`, each department's PDF, case list and
+/// workbook (rendered in parallel, in bounded batches), and the
+/// quarantine files.
 pub(super) fn add_reports(
     folder: &mut StagedFolder,
     data: &ReportData,
     loaded: &ingest::Loaded<Sinks>,
+    tables: &Tables,
 ) -> Result<(), PipelineError> {
     let mut stems: BTreeMap<String, &str> = BTreeMap::new();
     for d in &data.departments {
@@ -388,13 +402,16 @@ pub(super) fn add_reports(
     // city's case-list CSVs held all at once were 400 MB at 10M injuries.
     let batch = 2 * rayon::current_num_threads().max(1);
     for departments in data.departments.chunks(batch) {
-        let rendered: Vec<Result<[RenderedFile; 2], export::ExportError>> = departments
+        let rendered: Vec<Result<[RenderedFile; 3], export::ExportError>> = departments
             .par_iter()
             .map(|d| {
                 let (pdf_path, csv_path) = department::paths(&d.row.department);
                 let pdf = render(&pdf_path, &PdfDocument::Department(data, d))?;
                 let csv = render(&csv_path, &department::CaseListCsv(&d.cases))?;
-                Ok([(pdf_path, pdf), (csv_path, csv)])
+                let xlsx_path = xlsx::department_path(&d.row.department);
+                let workbook = DepartmentWorkbook { tables, code: &d.row.department, cases: &d.cases };
+                let xlsx = render(&xlsx_path, &workbook)?;
+                Ok([(pdf_path, pdf), (csv_path, csv), (xlsx_path, xlsx)])
             })
             .collect();
         for pair in rendered {

@@ -184,7 +184,9 @@ fn trust(model: &ModelFile, name: &str) -> Option<Trust> {
     })
 }
 
-fn definitions() -> Vec<(String, String)> {
+/// The terms the reports define, (term, definition), as the Cabinet
+/// report and `ranking.xlsx` print them.
+pub fn definitions() -> Vec<(String, String)> {
     [
         ("Recordable case", "death, days away from work, job transfer or restriction, or other recordable (OSHA 300)"),
         ("TRIR", "recordable cases × 200,000 / hours worked (200,000 h = 100 full-time workers for a year)"),
