@@ -33,6 +33,7 @@ pub mod import;
 pub mod ingest;
 pub mod metrics;
 pub mod model;
+pub mod osha;
 pub mod panel;
 pub mod pipeline;
 pub mod privacy;

@@ -124,7 +124,6 @@ pub enum FileKind {
 }
 
 impl FileKind {
-    /// The four files of the monthly contract.
     pub const ALL: [FileKind; 4] = [FileKind::Departments, FileKind::Injuries, FileKind::Claims, FileKind::Exposure];
 
     /// The file name without `.csv` / `.csv.gz`.
@@ -337,8 +336,6 @@ pub enum IngestError {
     Ambiguous { dir: PathBuf, stem: &'static str, found: String },
     #[error("{}: not a readable Parquet file: {reason}", path.display())]
     Parquet { path: PathBuf, reason: String },
-    #[error("{}: no injuries.csv (nor .csv.gz or .parquet): the OSHA forms are made from the injury log", dir.display())]
-    NoInjuries { dir: PathBuf },
     #[error("{}: the file is empty (no header row)", path.display())]
     Empty { path: PathBuf },
     #[error("{}: line {line}: not valid UTF-8 text (the data contract requires UTF-8)", path.display())]
@@ -442,12 +439,9 @@ fn mapping(input: &InputFormat, kind: FileKind) -> (&BTreeMap<String, String>, &
         FileKind::Injuries => (&c.injuries, <rows::Injuries as RowSpec>::COLUMNS),
         FileKind::Claims => (&c.claims, <rows::Claims as RowSpec>::COLUMNS),
         FileKind::Exposure => (&c.exposure, <rows::Exposure as RowSpec>::COLUMNS),
-        FileKind::Establishments => (&NO_MAPPING, <osha::Establishments as RowSpec>::COLUMNS),
+        FileKind::Establishments => (&osha::NO_MAPPING, <osha::Establishments as RowSpec>::COLUMNS),
     }
 }
-
-/// `establishments.csv` has no `[input.columns]` section: its header is the contract's.
-static NO_MAPPING: BTreeMap<String, String> = BTreeMap::new();
 
 /// A column mapping may only name the file's contract columns.
 fn check_mapping(input: &InputFormat) -> Result<(), IngestError> {

@@ -21,6 +21,9 @@ use super::{FileKind, FileReport, IngestError, LoadOptions, QuarantinedRow, Reas
 use crate::privacy;
 use crate::schema::{self, Department, ExposureRecord, InjuryType, Month, OshaClass};
 
+/// `establishments.csv` has no `[input.columns]` section: its header is the contract's.
+pub(super) static NO_MAPPING: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
+
 /// One case of the injury log as the OSHA forms need it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OshaCase {
@@ -265,14 +268,15 @@ fn keep_all<T: Clone + Send + Sync>(k: &mut YearSink<T>, r: &T) {
     k.kept.push(r.clone());
 }
 
-/// Reads the data folder for the OSHA forms of `year`. Needs injuries.csv.
+/// Reads the data folder for the OSHA forms of `year`. Needs injuries.csv
+/// (without it, `NoData`: callers say so first, as `osha::run` does).
 pub fn load(dir: &Path, options: &LoadOptions, year: i16) -> Result<OshaLoaded, IngestError> {
     if !dir.is_dir() {
         let source = std::io::Error::new(std::io::ErrorKind::NotFound, "no such data folder");
         return Err(IngestError::Io { path: dir.to_path_buf(), source });
     }
     let Some(inj_path) = super::locate(dir, FileKind::Injuries)? else {
-        return Err(IngestError::NoInjuries { dir: dir.to_path_buf() });
+        return Err(IngestError::NoData { dir: dir.to_path_buf() });
     };
     super::check_mapping(&options.input)?;
     let mut ctx = Context {
