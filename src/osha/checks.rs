@@ -146,7 +146,7 @@ fn fix_for_missing(field: &str) -> &'static str {
 
 fn formats(row: &Ita300aRow, add: &mut Add<'_>) {
     let ein = row.get("ein");
-    if !ein.is_empty() && !(ein.len() == 9 && digits(ein)) {
+    if !(ein.is_empty() || ein.len() == 9 && digits(ein)) {
         add("ein", Severity::Error, format!("{ein:?} is not 9 digits"), "write the 9 digits without a hyphen");
     }
     let zip = row.get("zip");
