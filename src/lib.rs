@@ -35,6 +35,7 @@ pub mod ingest;
 pub mod metrics;
 pub mod model;
 pub mod naics;
+pub mod osha;
 pub mod panel;
 pub mod pipeline;
 pub mod privacy;

@@ -63,6 +63,61 @@ impl OshaClass {
     }
 }
 
+/// The injury and illness types of OSHA Form 300, column M (1)–(6), and
+/// of the ITA files' `type_of_incident` (the same numbers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InjuryType {
+    Injury,
+    SkinDisorder,
+    RespiratoryCondition,
+    Poisoning,
+    HearingLoss,
+    OtherIllness,
+}
+
+impl InjuryType {
+    pub const ALL: [InjuryType; 6] = [
+        InjuryType::Injury,
+        InjuryType::SkinDisorder,
+        InjuryType::RespiratoryCondition,
+        InjuryType::Poisoning,
+        InjuryType::HearingLoss,
+        InjuryType::OtherIllness,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InjuryType::Injury => "injury",
+            InjuryType::SkinDisorder => "skin_disorder",
+            InjuryType::RespiratoryCondition => "respiratory_condition",
+            InjuryType::Poisoning => "poisoning",
+            InjuryType::HearingLoss => "hearing_loss",
+            InjuryType::OtherIllness => "other_illness",
+        }
+    }
+
+    /// The form's column number, M(1)–M(6).
+    pub fn number(self) -> u8 {
+        InjuryType::ALL.iter().position(|t| *t == self).map_or(6, |i| i as u8 + 1)
+    }
+}
+
+/// A name (`skin_disorder`, `Skin Disorder`), `all_other_illnesses`, or the
+/// column number `1`–`6`.
+impl FromStr for InjuryType {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        if let Ok(n) = s.parse::<usize>() {
+            return n.checked_sub(1).and_then(|i| InjuryType::ALL.get(i).copied()).ok_or(());
+        }
+        if fold_label(s) == "allotherillnesses" {
+            return Ok(InjuryType::OtherIllness);
+        }
+        parse_enum(s, &InjuryType::ALL, InjuryType::as_str).ok_or(())
+    }
+}
+
 /// Workers' compensation claim status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

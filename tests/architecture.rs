@@ -13,7 +13,7 @@ const STAGES: &[&[&str]] = &[
     &["rank"],
     &["report"],
     &["export"],
-    &["pipeline", "generate", "import"],
+    &["pipeline", "generate", "import", "osha"],
 ];
 
 fn stage(module: &str) -> Option<usize> {

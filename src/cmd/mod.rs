@@ -22,6 +22,7 @@ pub mod generate;
 pub mod import;
 pub mod init;
 pub mod models;
+pub mod osha;
 mod progress;
 pub mod report;
 pub mod run;
@@ -151,6 +152,8 @@ pub enum Status {
     Clean,
     /// Exit 1: done, with warnings the user should read.
     Warnings,
+    /// Exit 2 with the files written: `osha` found errors in what would be uploaded.
+    Errors,
 }
 
 impl Status {
@@ -162,6 +165,7 @@ impl Status {
         match self {
             Status::Clean => 0,
             Status::Warnings => 1,
+            Status::Errors => 2,
         }
     }
 }
@@ -205,6 +209,9 @@ pub enum Command {
     /// Rolling-origin backtest of the models against the baselines.
     #[command(after_help = backtest::EXAMPLES)]
     Backtest(backtest::Args),
+    /// The year's OSHA 300A summary and ITA upload file, pre-validated (confidential).
+    #[command(after_help = osha::EXAMPLES)]
+    Osha(osha::Args),
     /// Inspect model files.
     #[command(after_help = models::EXAMPLES)]
     Models(models::Args),
@@ -224,6 +231,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Train(args) => train::run(args),
         Command::Backtest(args) => backtest::run(args),
         Command::Models(args) => models::run(args).map(|()| Status::Clean),
+        Command::Osha(args) => osha::run(args),
     }
 }
 

@@ -56,8 +56,11 @@ pub fn read_header<S: RowSpec>(
     if !missing.is_empty() {
         return Err(missing_columns::<S>(path, text, &header, &missing, layout));
     }
-    let unknown_columns =
-        names.iter().filter(|n| !wanted.contains(n) && !S::PERSONAL.contains(&n.as_str())).cloned().collect();
+    let unknown_columns = names
+        .iter()
+        .filter(|n| !wanted.contains(n) && !S::PERSONAL.contains(&n.as_str()) && !S::IGNORED.contains(&n.as_str()))
+        .cloned()
+        .collect();
     let personal =
         names.iter().enumerate().filter(|(_, n)| S::PERSONAL.contains(&n.as_str())).map(|(i, _)| i).collect();
     let map = ColumnMap { positions, width: names.len(), personal, delimiter: layout.delimiter };

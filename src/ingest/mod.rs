@@ -13,6 +13,7 @@
 //! never depend on timing.
 
 mod header;
+pub mod osha;
 pub mod parquet;
 mod rows;
 pub mod scan;
@@ -118,6 +119,8 @@ pub enum FileKind {
     Injuries,
     Claims,
     Exposure,
+    /// `establishments.csv`, read by `riskrank osha` only (not in [`FileKind::ALL`]).
+    Establishments,
 }
 
 impl FileKind {
@@ -130,6 +133,7 @@ impl FileKind {
             FileKind::Injuries => "injuries",
             FileKind::Claims => "claims",
             FileKind::Exposure => "exposure",
+            FileKind::Establishments => "establishments",
         }
     }
 }
@@ -435,6 +439,7 @@ fn mapping(input: &InputFormat, kind: FileKind) -> (&BTreeMap<String, String>, &
         FileKind::Injuries => (&c.injuries, <rows::Injuries as RowSpec>::COLUMNS),
         FileKind::Claims => (&c.claims, <rows::Claims as RowSpec>::COLUMNS),
         FileKind::Exposure => (&c.exposure, <rows::Exposure as RowSpec>::COLUMNS),
+        FileKind::Establishments => (&osha::NO_MAPPING, <osha::Establishments as RowSpec>::COLUMNS),
     }
 }
 

@@ -319,6 +319,9 @@ pub trait RowSpec: Sync {
     const REQUIRED: &'static [usize];
     /// Columns carrying personal data: accepted in the header, never kept.
     const PERSONAL: &'static [&'static str] = &[];
+    /// Columns known but not read by this spec (another command reads
+    /// them): accepted in the header without a warning.
+    const IGNORED: &'static [&'static str] = &[];
     /// The column whose value must be unique (for the duplicate message).
     const KEY: &'static str;
 
@@ -334,7 +337,7 @@ pub trait RowSpec: Sync {
     fn withhold(_map: &ColumnMap, _raw: &[u8], _q: &mut QuarantinedRow) {}
 }
 
-fn hash_key(parts: &[&[u8]]) -> u64 {
+pub(super) fn hash_key(parts: &[&[u8]]) -> u64 {
     let mut h = xxhash_rust::xxh3::Xxh3::new();
     for p in parts {
         h.update(p);
@@ -389,6 +392,8 @@ impl RowSpec for Injuries {
     ];
     const REQUIRED: &'static [usize] = &[inj::CASE_ID, inj::DEPARTMENT, inj::EVENT_DATE, inj::OSHA_CLASS];
     const PERSONAL: &'static [&'static str] = &["employee_id", "description"];
+    /// Read by `riskrank osha` only.
+    const IGNORED: &'static [&'static str] = super::osha::OSHA_INJURY_COLUMNS;
     const KEY: &'static str = "case_id";
 
     fn parse<'a>(row: &Row<'_, 'a>, ctx: &Context) -> Result<InjuryRecord<'a>, Rejection> {
@@ -425,7 +430,7 @@ impl RowSpec for Injuries {
     }
 }
 
-const INJURY_PRIVACY: PrivacyColumns = PrivacyColumns {
+pub(super) const INJURY_PRIVACY: PrivacyColumns = PrivacyColumns {
     flag: inj::PRIVACY_CASE,
     nature: inj::NATURE,
     withheld: &[inj::EVENT_DATE, inj::CAUSE, inj::NATURE, inj::BODY_PART],
