@@ -144,8 +144,12 @@ pub struct EstablishmentRow {
     pub details: Vec<Option<String>>,
 }
 
-/// The detail columns of `establishments.csv`, as written, in order.
-pub const ESTABLISHMENT_DETAILS: &[&str] = &[
+/// The columns of `establishments.csv`: its key (establishment,
+/// department, year), then the details.
+const ESTABLISHMENT_COLUMNS: &[&str] = &[
+    "establishment",
+    "department",
+    "year",
     "name",
     "street_address",
     "city",
@@ -160,28 +164,15 @@ pub const ESTABLISHMENT_DETAILS: &[&str] = &[
     "total_hours_worked",
 ];
 
+/// The detail columns of `establishments.csv`, as written, in order.
+pub const ESTABLISHMENT_DETAILS: &[&str] = ESTABLISHMENT_COLUMNS.split_at(3).1;
+
 pub struct Establishments;
 
 impl RowSpec for Establishments {
     type Record<'a> = EstablishmentRow;
     const FILE: FileKind = FileKind::Establishments;
-    const COLUMNS: &'static [&'static str] = &[
-        "establishment",
-        "department",
-        "year",
-        "name",
-        "street_address",
-        "city",
-        "state",
-        "zip",
-        "naics_code",
-        "industry_description",
-        "ein",
-        "company_name",
-        "establishment_type",
-        "annual_average_employees",
-        "total_hours_worked",
-    ];
+    const COLUMNS: &'static [&'static str] = ESTABLISHMENT_COLUMNS;
     const REQUIRED: &'static [usize] = &[0, 1];
     const KEY: &'static str = "establishment and year";
 

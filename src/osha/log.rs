@@ -125,22 +125,9 @@ pub const ITA_CASE_COLUMNS: [&str; 24] = [
     "date_of_death",
 ];
 
-/// Columns the data never carry: always empty, reported once each.
-pub const NOT_CARRIED: &[&str] = &[
-    "date_of_birth",
-    "date_of_hire",
-    "sex",
-    "treatment_facility_type",
-    "treatment_in_patient",
-    "time_started_work",
-    "time_of_incident",
-    "time_unknown",
-    "nar_before_incident",
-    "nar_what_happened",
-    "nar_injury_illness",
-    "nar_object_substance",
-    "date_of_death",
-];
+/// Columns the data never carry: always empty, reported once each. They
+/// are the case file's last thirteen, from `date_of_birth` on.
+pub const NOT_CARRIED: &[&str] = ITA_CASE_COLUMNS.split_at(11).1;
 
 /// One row of `ita_cases.csv`, as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
