@@ -1,8 +1,11 @@
 //! `riskrank osha --year 2025` end to end on a small city built here: the
 //! 300A totals against a recount of injuries.csv made in the test, the ITA
-//! file's 28 columns, and each pre-validation rule catching its defect.
+//! file's 28 columns, each pre-validation rule catching its defect, and
+//! each establishment's forms (CSV, PDF) and the workbook read back.
 
 mod common;
+#[path = "common/xlsx.rs"]
+mod xlsx;
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -233,4 +236,68 @@ fn without_establishments_each_department_is_one_and_what_it_lacks_is_missing() 
     for field in ["ein", "street_address", "naics_code", "establishment_type"] {
         assert!(flagged(&rows, field, "error"), "{field} reported missing");
     }
+}
+
+#[test]
+fn each_establishment_has_its_forms_and_the_workbook_shows_the_csvs() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = city(dir.path(), ESTABLISHMENTS, INJURIES);
+    let out = dir.path().join("out");
+    run(&data, &out);
+    let folder = out.join("osha/2025");
+    let (header_300, log) = xlsx::csv_table(&folder.join("form_300.csv"));
+    let (header_300a, summary) = xlsx::csv_table(&folder.join("form_300a.csv"));
+    assert!(fs::read(folder.join("form_300.csv")).unwrap().starts_with(xlsx::BOM), "a form for people: BOM");
+    assert!(!fs::read(folder.join("ita_300a.csv")).unwrap().starts_with(xlsx::BOM), "an upload for ITA: none");
+    for id in ["ST1", "ST2", "PK"] {
+        let own = folder.join("establishments").join(id);
+        let (_, own_log) = xlsx::csv_table(&own.join("form_300.csv"));
+        let want: Vec<_> = log.iter().filter(|r| r[0] == id).cloned().collect();
+        assert_eq!(own_log, want, "{id}: its rows of form_300.csv");
+        let (_, own_summary) = xlsx::csv_table(&own.join("form_300a.csv"));
+        assert_eq!(own_summary, summary.iter().filter(|r| r[0] == id).cloned().collect::<Vec<_>>(), "{id}");
+        for pdf in ["form_300.pdf", "form_300a.pdf"] {
+            assert!(fs::read(own.join(pdf)).unwrap().starts_with(b"%PDF"), "{id}/{pdf}");
+        }
+    }
+    let book = folder.join("osha_forms.xlsx");
+    assert_eq!(xlsx::sheet_names(&book), ["Form 300A", "Form 300", "ITA validation"]);
+    xlsx::assert_sheet_is_csv(&xlsx::sheet(&book, "Form 300A"), &header_300a, &summary, "Form 300A");
+    xlsx::assert_sheet_is_csv(&xlsx::sheet(&book, "Form 300"), &header_300, &log, "Form 300");
+    let (header_v, validation) = xlsx::csv_table(&folder.join("ita_validation.csv"));
+    xlsx::assert_sheet_is_csv(&xlsx::sheet(&book, "ITA validation"), &header_v, &validation, "ITA validation");
+    let sheet = xlsx::sheet(&book, "Form 300A");
+    let st2 = sheet.iter().find(|r| r[0] == calamine::Data::String("ST2".into())).unwrap();
+    assert_eq!(st2[7], calamine::Data::String("627011234".into()), "codes stay text");
+    let Some(text) = common::pdf_text(&folder.join("establishments/ST2/form_300a.pdf")) else {
+        return common::skip("each_establishment_has_its_forms", "pdftotext (poppler-utils) is not installed");
+    };
+    for words in ["Summary of Work-Related Injuries and Illnesses", "Station 2", "Company executive", "2026"] {
+        assert!(text.contains(words), "the 300A shows {words:?}:\n{text}");
+    }
+    let st2 = &summary.iter().find(|r| r[0] == "ST2").unwrap();
+    let figures: Vec<&str> = text.split_whitespace().collect();
+    for (column, value) in header_300a.iter().zip(st2.iter()).skip_while(|(c, _)| *c != "g_deaths") {
+        assert!(figures.contains(&value.as_str()), "the 300A shows {column} = {value}");
+    }
+    let text = common::pdf_text(&folder.join("establishments/ST2/form_300.pdf")).unwrap();
+    for words in ["Log of Work-Related Injuries and Illnesses", "F4", "F5", "privacy case", "Page totals"] {
+        assert!(text.contains(words), "the log shows {words:?}:\n{text}");
+    }
+    assert!(!text.contains("F1") && !text.contains("secret stress story"), "only its own cases, privacy kept");
+}
+
+#[test]
+fn figures_from_less_than_a_year_of_exposure_are_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = city(dir.path(), ESTABLISHMENTS, INJURIES);
+    let short: String =
+        exposure().lines().filter(|l| !l.starts_with("PARKS,2025-12")).map(|l| format!("{l}\n")).collect();
+    fs::write(data.join("exposure.csv"), short).unwrap();
+    let out = dir.path().join("out");
+    let (code, text) = run(&data, &out);
+    let (_, rows) = table(&out.join("osha/2025/ita_validation.csv"));
+    let warning = rows.iter().find(|r| r["establishment"] == "PK" && r["field"] == "total_hours_worked");
+    assert!(warning.is_some_and(|w| w["problem"].contains("11 months")), "{rows:?}");
+    assert_eq!(code, 1, "{text}");
 }

@@ -1,5 +1,6 @@
 //! `ranking.xlsx` and `departments/<stem>.xlsx`: the month's CSVs as Excel
-//! workbooks, for the people who open them in a spreadsheet.
+//! workbooks, for the people who open them in a spreadsheet; and
+//! [`CsvWorkbook`], any set of CSVs as sheets (the OSHA forms' workbook).
 //!
 //! The sheets are made from the very CSV bytes the other exporters write
 //! (`ranking.csv`, `panel.csv`, `departments/<stem>.csv`), read back cell
@@ -318,6 +319,30 @@ impl Exporter for DepartmentWorkbook<'_> {
     }
 }
 
+/// A workbook of CSV tables, one sheet each (the OSHA forms' workbook):
+/// every column written as `kind_of` says, created at the year's last day.
+pub struct CsvWorkbook<'a> {
+    pub sheets: Vec<(&'static str, &'a [u8])>,
+    pub kind_of: fn(&str) -> Kind,
+    pub year: i32,
+}
+
+impl Exporter for CsvWorkbook<'_> {
+    fn serialize(&self) -> Result<Vec<u8>, FormatError> {
+        let styles = Styles::new();
+        let december = Month::new(self.year, 12).ok_or_else(|| {
+            WorkbookError::Save(rust_xlsxwriter::XlsxError::DateTimeRangeError(self.year.to_string()))
+        })?;
+        let mut book = workbook(december)?;
+        for &(name, bytes) in &self.sheets {
+            let table = Table::from_csv(bytes).map_err(|source| WorkbookError::Table { sheet: name, source })?;
+            let sheet = add(&mut book, name)?;
+            sheet_error(name, write_table_as(sheet, &table, 0, &styles, self.kind_of))?;
+        }
+        save(&mut book)
+    }
+}
+
 /// The per-file account (as `run` prints it) and the quarantine's counts
 /// by file and reason; never the quarantined rows themselves, which are
 /// the input's own text.
@@ -404,7 +429,18 @@ fn write_cell(sheet: &mut Worksheet, row: u32, col: u16, value: &str, kind: Kind
 /// filtered when the table starts the sheet), the risk tier coloured.
 /// Returns the row after the table.
 fn write_table(sheet: &mut Worksheet, table: &Table, first: u32, styles: &Styles) -> SheetResult<u32> {
-    let kinds: Vec<Kind> = table.columns.iter().map(|c| kind(c)).collect();
+    write_table_as(sheet, table, first, styles, kind)
+}
+
+/// [`write_table`] with the column kinds of `kind_of`.
+fn write_table_as(
+    sheet: &mut Worksheet,
+    table: &Table,
+    first: u32,
+    styles: &Styles,
+    kind_of: fn(&str) -> Kind,
+) -> SheetResult<u32> {
+    let kinds: Vec<Kind> = table.columns.iter().map(|c| kind_of(c)).collect();
     let tier = table.column("risk_tier");
     for (c, name) in table.columns.iter().enumerate() {
         let col = col_num(c)?;

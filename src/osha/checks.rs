@@ -125,7 +125,55 @@ pub fn check_row(row: &Ita300aRow) -> Vec<Finding> {
         }
     }
     characters(row, &mut add);
+    lengths(row, &mut add);
     arithmetic(row, &mut add);
+    out
+}
+
+/// The longest value ITA takes in each text column of the 300A upload, in
+/// characters, as its CSV data dictionary gives them.
+pub const MAX_LENGTHS: &[(&str, usize)] = &[
+    ("establishment_name", 100),
+    ("company_name", 100),
+    ("street_address", 100),
+    ("city", 100),
+    ("industry_description", 300),
+];
+
+fn lengths(row: &Ita300aRow, add: &mut Add<'_>) {
+    for &(field, max) in MAX_LENGTHS {
+        let n = row.get(field).chars().count();
+        if n > max {
+            add(
+                field,
+                Severity::Error,
+                format!("{n} characters, over ITA's {max}"),
+                "shorten it in establishments.csv",
+            );
+        }
+    }
+}
+
+/// The rules across the rows of the upload: ITA keys an establishment by
+/// its name, so two rows with one name would overwrite each other.
+pub fn check_rows(rows: &[Ita300aRow]) -> Vec<Finding> {
+    let mut seen: std::collections::BTreeMap<&str, &str> = std::collections::BTreeMap::new();
+    let mut out = Vec::new();
+    for row in rows {
+        let name = row.get("establishment_name");
+        if name.is_empty() {
+            continue;
+        }
+        if let Some(first) = seen.insert(name, &row.establishment) {
+            out.push(Finding::new(
+                &row.establishment,
+                "establishment_name",
+                Severity::Error,
+                format!("{name:?} is also the name of establishment {first}: ITA takes each name once"),
+                "give each establishment its own name in establishments.csv",
+            ));
+        }
+    }
     out
 }
 
@@ -345,6 +393,21 @@ mod tests {
         assert!(has(&caught("total_hours_worked", "20000"), "total_hours_worked", Severity::Warning), "400 h each");
         assert!(has(&caught("no_injuries_illnesses", "2"), "no_injuries_illnesses", Severity::Error));
         assert!(has(&caught("establishment_type", "4"), "establishment_type", Severity::Error));
+        assert!(has(&caught("city", &"x".repeat(101)), "city", Severity::Error), "over 100 characters");
+        assert!(!has(&caught("city", &"é".repeat(100)), "city", Severity::Error), "characters, not bytes");
+        assert!(has(&caught("industry_description", &"x".repeat(301)), "industry_description", Severity::Error));
+    }
+
+    #[test]
+    fn two_establishments_may_not_share_a_name() {
+        let mut other = clean();
+        other.establishment = "ST2".into();
+        assert_eq!(check_rows(&[clean()]), vec![]);
+        let found = check_rows(&[clean(), other.clone()]);
+        assert_eq!(found.len(), 1);
+        assert_eq!((found[0].establishment.as_str(), found[0].field.as_str()), ("ST2", "establishment_name"));
+        other.set("establishment_name", "Station 2");
+        assert_eq!(check_rows(&[clean(), other]), vec![]);
     }
 
     #[test]

@@ -240,3 +240,33 @@ pub fn totals_agree(establishment: &str, summary: &Totals, cases: &Totals) -> Op
         )
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_case_file_that_disagrees_with_the_300a_is_an_error() {
+        let summary = Totals { dafw_cases: 2, dafw_days: 10, types: [2, 0, 0, 0, 0, 0], ..Totals::default() };
+        assert_eq!(totals_agree("ST1", &summary, &summary.clone()), None);
+        let mut cases = summary.clone();
+        cases.dafw_days = 9;
+        let found = totals_agree("ST1", &summary, &cases).expect("a mismatch");
+        assert_eq!((found.establishment.as_str(), found.field.as_str()), ("ST1", "ita_cases.csv"));
+        assert_eq!(found.severity, Severity::Error);
+        let row = |outcome: &str, away: &str, kind: &str| {
+            let mut cells: [String; 24] = Default::default();
+            for (column, value) in [("incident_outcome", outcome), ("dafw_num_away", away), ("type_of_incident", kind)]
+            {
+                let at = ITA_CASE_COLUMNS.iter().position(|c| *c == column).unwrap();
+                cells[at] = value.to_string();
+            }
+            ItaCaseRow { establishment: "ST1".into(), cells }
+        };
+        let rows = [row("2", "6", "1"), row("2", "4", "1")];
+        assert_eq!(case_file_totals(&rows.iter().collect::<Vec<_>>()), summary, "recounted from the cells");
+        let dropped = [row("2", "6", "1"), row("4", "0", "")];
+        let recount = case_file_totals(&dropped.iter().collect::<Vec<_>>());
+        assert!(totals_agree("ST1", &summary, &recount).is_some(), "a case whose cells were changed");
+    }
+}

@@ -8,6 +8,9 @@
 //! - `form_300.csv`: the Form 300 log, one line per recordable case;
 //! - `ita_cases.csv`: the ITA case-data file (24 columns);
 //! - `ita_validation.csv`: the pre-validation's findings, with fixes;
+//! - `establishments/<id>/`: each establishment's Form 300 and Form 300A
+//!   as CSV and PDF, and `osha_forms.xlsx`, the forms as a workbook
+//!   ([`forms`]);
 //! - the quarantine files of what was read, `README.txt` and `manifest.json`.
 //!
 //! Data flow: `ingest::osha` reads; [`establishment`] places each case;
@@ -15,6 +18,7 @@
 
 pub mod checks;
 pub mod establishment;
+pub mod forms;
 pub mod injury_type;
 pub mod log;
 pub mod summary;
@@ -24,7 +28,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::export::quarantine::{self, QuarantineCsv};
-use crate::export::{Bytes, ExportError, StagedFolder, csv_bytes, json_bytes};
+use crate::export::{Bytes, ExportError, StagedFolder, json_bytes, output_csv};
 use crate::ingest::osha::{OshaCase, OshaLoaded};
 use crate::ingest::{FileKind, IngestError, LoadOptions};
 use checks::{Finding, Severity};
@@ -80,6 +84,8 @@ pub const ITA_VALIDATION: &str = "ita_validation.csv";
 const README: &str = "CONFIDENTIAL: OSHA injury and illness records of the year (29 CFR 1904). \
 Keep this folder with the recordkeeper; do not copy it into any department distribution.\n\
 form_300.csv: the Form 300 log. form_300a.csv: the Form 300A summary per establishment. \
+establishments/<id>/: each establishment's log and summary as CSV and PDF (the 300A to sign and post \
+February 1 to April 30). osha_forms.xlsx: the forms as a workbook. \
 ita_300a.csv and ita_cases.csv: the ITA uploads. \
 ita_validation.csv: what to fix before uploading (errors: do not upload).\n";
 
@@ -96,52 +102,88 @@ pub fn run(data: &Path, load: &LoadOptions, year: i32, out: &Path) -> Result<Osh
     }
     let loaded = crate::ingest::osha::load(data, load, year)?;
     let placement = establishment::place(&loaded, year);
-    let mut findings = case_findings(&loaded, &placement, year);
-    let (mut form, mut rows, mut log, mut ita_cases) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for (e, cases) in &placement.establishments {
-        let mut recordable: Vec<&OshaCase> =
-            cases.iter().map(|&i| &loaded.cases[i]).filter(|c| c.osha_class.is_recordable()).collect();
-        recordable.sort_by(|a, b| a.case_id.cmp(&b.case_id));
-        let totals = Totals::of(recordable.iter().copied());
-        let these: Vec<log::ItaCaseRow> = recordable.iter().map(|c| log::ItaCaseRow::new(e, year, c)).collect();
-        findings.extend(log::totals_agree(&e.id, &totals, &log::case_file_totals(&these.iter().collect::<Vec<_>>())));
-        log.extend(recordable.iter().map(|c| log::Form300Row::new(e, c)));
-        ita_cases.extend(these);
-        form.push(Form300aRow::new(e, year, &totals));
-        let row = Ita300aRow::new(e, year, &totals);
-        findings.extend(checks::check_row(&row));
-        if e.figures_from == FigureSource::Exposure && e.exposure_months < 12 {
-            let problem = format!("the figures come from {} months of exposure.csv, not 12", e.exposure_months);
-            findings.push(Finding::new(
-                &e.id,
-                "total_hours_worked",
-                Severity::Warning,
-                problem,
-                "complete exposure.csv for the year, or give the figures in establishments.csv",
-            ));
-        }
-        rows.push(row);
-    }
-    findings.extend(log::missing_fields(&ita_cases));
-    findings.sort_by(|a, b| (a.severity, &a.establishment, &a.field).cmp(&(b.severity, &b.establishment, &b.field)));
+    let made = YearForms::make(&loaded, &placement, year);
     let dir = folder(out, year);
     let _lock = crate::export::lock(out)?;
     let mut staged = StagedFolder::new(&dir, crate::export::Keep::Nothing)?;
-    let csv = |file: &'static str| move |source| OshaError::Csv { file, source };
-    staged.add_bytes("README.txt", README.as_bytes())?;
-    staged.add(FORM_300A, &Bytes(&csv_bytes(&form).map_err(csv(FORM_300A))?))?;
-    staged.add(ITA_300A, &Bytes(&summary::ita_300a_bytes(&rows).map_err(csv(ITA_300A))?))?;
-    staged.add(FORM_300, &Bytes(&csv_bytes(&log).map_err(csv(FORM_300))?))?;
-    staged.add(ITA_CASES, &Bytes(&log::ita_cases_bytes(&ita_cases).map_err(csv(ITA_CASES))?))?;
-    staged.add(ITA_VALIDATION, &Bytes(&csv_bytes(&findings).map_err(csv(ITA_VALIDATION))?))?;
-    for report in &loaded.files {
-        staged.add(&quarantine::path(report.kind), &QuarantineCsv::of(report, &loaded.quarantine))?;
-    }
-    let manifest = json_bytes(&Manifest::new(&loaded, year, &staged, &findings)).map_err(OshaError::Json)?;
-    staged.add_bytes("manifest.json", &manifest)?;
+    made.stage(&mut staged, &loaded, year)?;
     let written = staged.files().iter().map(|f| dir.join(&f.path)).collect();
     staged.publish()?;
-    Ok(OshaRun { dir, loaded, findings, rows, written })
+    Ok(OshaRun { dir, loaded, findings: made.findings, rows: made.rows, written })
+}
+
+/// Everything the year's files say, before any is written.
+struct YearForms {
+    forms: Vec<forms::EstablishmentForms>,
+    rows: Vec<Ita300aRow>,
+    ita_cases: Vec<log::ItaCaseRow>,
+    findings: Vec<Finding>,
+}
+
+impl YearForms {
+    fn make(loaded: &OshaLoaded, placement: &Placement, year: i16) -> YearForms {
+        let mut findings = case_findings(loaded, placement, year);
+        let (mut forms, mut rows, mut ita_cases) = (Vec::new(), Vec::new(), Vec::new());
+        for (e, cases) in &placement.establishments {
+            let mut recordable: Vec<&OshaCase> =
+                cases.iter().map(|&i| &loaded.cases[i]).filter(|c| c.osha_class.is_recordable()).collect();
+            recordable.sort_by(|a, b| a.case_id.cmp(&b.case_id));
+            let totals = Totals::of(recordable.iter().copied());
+            let these: Vec<log::ItaCaseRow> = recordable.iter().map(|c| log::ItaCaseRow::new(e, year, c)).collect();
+            let recount = log::case_file_totals(&these.iter().collect::<Vec<_>>());
+            findings.extend(log::totals_agree(&e.id, &totals, &recount));
+            let log: Vec<log::Form300Row> = recordable.iter().map(|c| log::Form300Row::new(e, c)).collect();
+            forms.push(forms::EstablishmentForms::new(e, Form300aRow::new(e, year, &totals), log));
+            ita_cases.extend(these);
+            let row = Ita300aRow::new(e, year, &totals);
+            findings.extend(checks::check_row(&row));
+            findings.extend(short_exposure(e));
+            rows.push(row);
+        }
+        findings.extend(checks::check_rows(&rows));
+        findings.extend(log::missing_fields(&ita_cases));
+        findings
+            .sort_by(|a, b| (a.severity, &a.establishment, &a.field).cmp(&(b.severity, &b.establishment, &b.field)));
+        YearForms { forms, rows, ita_cases, findings }
+    }
+
+    /// The year's files into the staged folder. The forms (for people)
+    /// carry the byte-order mark of every CSV report; the two ITA uploads
+    /// do not, since they go to OSHA's parser, not to Excel.
+    fn stage(&self, staged: &mut StagedFolder, loaded: &OshaLoaded, year: i16) -> Result<(), OshaError> {
+        let csv = |file: &'static str| move |source| OshaError::Csv { file, source };
+        staged.add_bytes("README.txt", README.as_bytes())?;
+        let form_300a = output_csv(self.forms.iter().map(|f| &f.summary)).map_err(csv(FORM_300A))?;
+        let form_300 = output_csv(self.forms.iter().flat_map(|f| &f.log)).map_err(csv(FORM_300))?;
+        let validation = output_csv(&self.findings).map_err(csv(ITA_VALIDATION))?;
+        staged.add(FORM_300A, &Bytes(&form_300a))?;
+        staged.add(ITA_300A, &Bytes(&summary::ita_300a_bytes(&self.rows).map_err(csv(ITA_300A))?))?;
+        staged.add(FORM_300, &Bytes(&form_300))?;
+        staged.add(ITA_CASES, &Bytes(&log::ita_cases_bytes(&self.ita_cases).map_err(csv(ITA_CASES))?))?;
+        staged.add(ITA_VALIDATION, &Bytes(&validation))?;
+        forms::stage_workbook(staged, year, [&form_300a, &form_300, &validation])?;
+        forms::stage(staged, year, &self.forms)?;
+        for report in &loaded.files {
+            staged.add(&quarantine::path(report.kind), &QuarantineCsv::of(report, &loaded.quarantine))?;
+        }
+        let manifest = json_bytes(&Manifest::new(loaded, year, staged, &self.findings)).map_err(OshaError::Json)?;
+        staged.add_bytes("manifest.json", &manifest)?;
+        Ok(())
+    }
+}
+
+/// The warning that an establishment's figures come from less than a
+/// year of exposure (the 300A asks for the whole year's).
+fn short_exposure(e: &establishment::Establishment) -> Option<Finding> {
+    (e.figures_from == FigureSource::Exposure && e.exposure_months < 12).then(|| {
+        Finding::new(
+            &e.id,
+            "total_hours_worked",
+            Severity::Warning,
+            format!("the figures come from {} months of exposure.csv, not 12", e.exposure_months),
+            "complete exposure.csv for the year, or give the figures in establishments.csv",
+        )
+    })
 }
 
 /// What the cases say before any form is made: cases no establishment

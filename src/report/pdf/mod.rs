@@ -33,6 +33,7 @@ mod cabinet;
 mod department;
 mod excess;
 mod markup;
+mod osha;
 mod targets;
 mod world;
 
@@ -43,10 +44,10 @@ use typst_pdf::PdfOptions;
 pub use cabinet::cabinet_markup;
 pub use department::{MAX_LISTED_CASES, department_markup};
 pub use markup::escape;
+pub use osha::{FormEstablishment, LOG_LINES_PER_PAGE, LogLine, OshaForm, SummaryFigures, osha_markup};
 
 use super::charts::ChartError;
 use super::data::{DepartmentReport, ReportData};
-use crate::schema::Month;
 use world::{ReportWorld, describe};
 
 /// Which PDF to render.
@@ -56,6 +57,9 @@ pub enum PdfDocument<'a> {
     Cabinet(&'a ReportData),
     /// `departments/<dept>.pdf`: one department's own report.
     Department(&'a ReportData, &'a DepartmentReport),
+    /// `osha/<year>/establishments/<id>/form_300.pdf` or `form_300a.pdf`:
+    /// a confidential OSHA form of one establishment.
+    Osha(OshaForm<'a>),
 }
 
 /// Why a PDF could not be rendered.
@@ -82,12 +86,13 @@ pub fn render_pdf(doc: &PdfDocument<'_>) -> Result<Vec<u8>, PdfError> {
             department::department_charts(dept)?,
             format!("riskrank-department-{}", dept.row.department),
         ),
+        PdfDocument::Osha(form) => (osha_markup(&form), Vec::new(), form.ident()),
     };
     let world = ReportWorld::new(markup, files)?;
     let warned = typst::compile::<PagedDocument>(&world);
     let document = warned.output.map_err(|diags| PdfError::Compile(describe(&world, &diags)))?;
     let options = PdfOptions {
-        ident: Smart::Custom(format!("{ident}-{}", data_month(doc))),
+        ident: Smart::Custom(format!("{ident}-{}", data_period(doc))),
         creator: Smart::Custom(Some("riskrank (typst 0.15.1)".to_string())),
         timestamp: None,
         ..PdfOptions::default()
@@ -98,8 +103,11 @@ pub fn render_pdf(doc: &PdfDocument<'_>) -> Result<Vec<u8>, PdfError> {
     Ok(pdf)
 }
 
-fn data_month(doc: &PdfDocument<'_>) -> Month {
+/// The period a document covers, for its identifier: the as-of month, or
+/// the OSHA form's year.
+fn data_period(doc: &PdfDocument<'_>) -> String {
     match *doc {
-        PdfDocument::Cabinet(d) | PdfDocument::Department(d, _) => d.ranking.as_of,
+        PdfDocument::Cabinet(d) | PdfDocument::Department(d, _) => d.ranking.as_of.to_string(),
+        PdfDocument::Osha(form) => form.year().to_string(),
     }
 }

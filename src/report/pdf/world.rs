@@ -19,8 +19,11 @@ use super::markup::escape;
 use crate::report::charts;
 use crate::report::data::RiskTier;
 
-/// The typst template, shared by both documents.
+/// The typst template, shared by both reports.
 const TEMPLATE: &str = include_str!("../fonts/report.typ");
+
+/// The template of the OSHA forms.
+const OSHA_TEMPLATE: &str = include_str!("../fonts/osha.typ");
 
 /// The fonts: DejaVu Sans for text, typst's embedded fonts as fallbacks.
 struct Fonts {
@@ -64,10 +67,12 @@ impl ReportWorld {
         let main = file_id("/main.typ")?;
         let template = file_id("/report.typ")?;
         let theme = file_id("/theme.typ")?;
+        let osha = file_id("/osha.typ")?;
         let sources = vec![
             (main, Source::new(main, markup)),
             (template, Source::new(template, TEMPLATE.to_string())),
             (theme, Source::new(theme, theme_markup())),
+            (osha, Source::new(osha, OSHA_TEMPLATE.to_string())),
         ];
         let files = charts
             .into_iter()
