@@ -18,7 +18,8 @@
 //! sources) is a leaf beside `codes`, for the reports; `privacy` (which
 //! cases are OSHA privacy concern cases) sits beside `codes`, used by the
 //! stages that list cases; `naics` (the shipped 2022 NAICS six-digit code
-//! list, for OSHA ITA upload pre-validation) is a leaf beside `codes`. `generate`
+//! list, for OSHA ITA upload pre-validation) is a leaf beside `codes`, and so
+//! is `stem` (a code as a file name, for every output named after one). `generate`
 //! (synthetic data with known truth) and `import` (real public datasets
 //! mapped onto the data contract) are tools at the pipeline's level: they
 //! write data folders through `export`.
@@ -42,6 +43,7 @@ pub mod privacy;
 pub mod rank;
 pub mod report;
 pub mod schema;
+pub mod stem;
 
 /// An error and its causes on one line, `a: b: c`, for messages that are
 /// not printed through the CLI's error chain (a note in the manifest).

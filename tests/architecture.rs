@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 /// The stages, left to right; modules in one inner list share a stage.
 const STAGES: &[&[&str]] = &[
-    &["config", "digest", "codes", "naics", "controls", "privacy", "schema"],
+    &["config", "digest", "codes", "naics", "controls", "privacy", "schema", "stem"],
     &["ingest", "gate"],
     &["metrics", "panel"],
     &["model"],

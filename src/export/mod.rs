@@ -11,6 +11,7 @@ mod folder;
 
 pub mod backtest;
 pub mod department;
+pub mod html;
 pub mod manifest;
 pub mod mix;
 pub mod model_file;
@@ -42,6 +43,8 @@ pub enum FormatError {
     Pdf(#[from] crate::report::pdf::PdfError),
     #[error(transparent)]
     Xlsx(#[from] xlsx::WorkbookError),
+    #[error(transparent)]
+    Html(#[from] crate::report::html::HtmlError),
 }
 
 /// An output that could not be made, written or read back; each names its

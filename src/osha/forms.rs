@@ -30,7 +30,7 @@ pub const WORKBOOK_SHEETS: [(&str, &str); 3] =
 /// An establishment's folder inside the year's folder (ids are free text,
 /// so the folder name is the same safe stem a department's files get).
 pub fn establishment_dir(id: &str) -> String {
-    format!("establishments/{}", crate::export::department::file_stem(id))
+    format!("establishments/{}", crate::stem::file_stem(id))
 }
 
 /// One establishment's forms.

@@ -32,6 +32,7 @@ use crate::rank::{self, PreviousRanking, RankParams, Ranking};
 use crate::report::build::{self, Inputs};
 use crate::report::cases::CaseCollector;
 use crate::report::data::ReportData;
+use crate::report::html::HtmlPage;
 use crate::report::pdf::PdfDocument;
 use crate::schema::Month;
 
@@ -380,8 +381,9 @@ pub(super) fn workbook_tables(ranking_csv: &[u8], panel: &Panel) -> Result<Table
         .map_err(|source| export::ExportError::Format { file: xlsx::FILE.to_string(), source })
 }
 
-/// The Cabinet PDF, `targets.csv`, each department's PDF, case list and
-/// workbook (rendered in parallel, in bounded batches), and the
+/// The Cabinet PDF and dashboard page, `targets.csv`, each department's
+/// PDF, case list, workbook and dashboard page (rendered in parallel, in
+/// bounded batches), and the
 /// quarantine files.
 pub(super) fn add_reports(
     folder: &mut StagedFolder,
@@ -397,12 +399,13 @@ pub(super) fn add_reports(
         }
     }
     folder.add(export::pdf::CABINET_FILE, &PdfDocument::Cabinet(data))?;
+    folder.add(export::html::INDEX, &HtmlPage::Cabinet(data))?;
     folder.add(export::targets::FILE, &export::targets::TargetsCsv(data.targets.as_ref()))?;
     // In batches of a few per thread, staged as each batch is done: a large
     // city's case-list CSVs held all at once were 400 MB at 10M injuries.
     let batch = 2 * rayon::current_num_threads().max(1);
     for departments in data.departments.chunks(batch) {
-        let rendered: Vec<Result<[RenderedFile; 3], export::ExportError>> = departments
+        let rendered: Vec<Result<[RenderedFile; 4], export::ExportError>> = departments
             .par_iter()
             .map(|d| {
                 let (pdf_path, csv_path) = department::paths(&d.row.department);
@@ -411,7 +414,9 @@ pub(super) fn add_reports(
                 let xlsx_path = xlsx::department_path(&d.row.department);
                 let workbook = DepartmentWorkbook { tables, code: &d.row.department, cases: &d.cases };
                 let xlsx = render(&xlsx_path, &workbook)?;
-                Ok([(pdf_path, pdf), (csv_path, csv), (xlsx_path, xlsx)])
+                let html_path = export::html::department_path(&d.row.department);
+                let html = render(&html_path, &HtmlPage::Department(data, d))?;
+                Ok([(pdf_path, pdf), (csv_path, csv), (xlsx_path, xlsx), (html_path, html)])
             })
             .collect();
         for pair in rendered {

@@ -6,4 +6,5 @@ pub mod build;
 pub mod cases;
 pub mod charts;
 pub mod data;
+pub mod html;
 pub mod pdf;

@@ -116,13 +116,13 @@ pub(super) const DASH: &str = "—";
 
 use crate::report::advice::MONTH_NAMES as MONTHS;
 
-pub(super) fn month_long(m: Month) -> String {
+pub(crate) fn month_long(m: Month) -> String {
     crate::report::advice::month_words(m)
 }
 
 /// The forecast window after `as_of`, e.g. "July–September 2025" or
 /// "December 2025–February 2026".
-pub(super) fn horizon_text(as_of: Month, horizon: u32) -> String {
+pub(crate) fn horizon_text(as_of: Month, horizon: u32) -> String {
     let first = Month::from_index(as_of.index() + 1);
     let last = Month::from_index(as_of.index() + horizon.max(1) as i32);
     if first == last {
@@ -152,7 +152,7 @@ fn thousands(n: u64) -> String {
 }
 
 /// Whole dollars with separators: "$1,234,567", "-$12".
-pub(super) fn dollars(amount: f64) -> String {
+pub(crate) fn dollars(amount: f64) -> String {
     if !amount.is_finite() {
         return DASH.to_string();
     }
@@ -161,25 +161,25 @@ pub(super) fn dollars(amount: f64) -> String {
     format!("{sign}${}", thousands(rounded.abs() as u64))
 }
 
-pub(super) fn money(c: Cents) -> String {
+pub(crate) fn money(c: Cents) -> String {
     let whole = (c.0.unsigned_abs() + 50) / 100;
     let sign = if c.0 < 0 && whole > 0 { "-" } else { "" };
     format!("{sign}${}", thousands(whole))
 }
 
-pub(super) fn fixed(v: Option<f64>, decimals: usize) -> String {
+pub(crate) fn fixed(v: Option<f64>, decimals: usize) -> String {
     match v {
         Some(v) if v.is_finite() => format!("{v:.decimals$}"),
         _ => DASH.to_string(),
     }
 }
 
-pub(super) fn rate(v: Option<f64>) -> String {
+pub(crate) fn rate(v: Option<f64>) -> String {
     fixed(v, 2)
 }
 
 /// A share (0–1) as a percentage: "23%", "<1%".
-pub(super) fn pct(v: f64) -> String {
+pub(crate) fn pct(v: f64) -> String {
     if !v.is_finite() {
         DASH.to_string()
     } else if v > 0.0 && v < 0.005 {
@@ -190,7 +190,7 @@ pub(super) fn pct(v: f64) -> String {
 }
 
 /// A signed share with one decimal: "+12.3%", "−4.0%".
-pub(super) fn signed_pct(v: f64) -> String {
+pub(crate) fn signed_pct(v: f64) -> String {
     if !v.is_finite() {
         return DASH.to_string();
     }
@@ -198,7 +198,7 @@ pub(super) fn signed_pct(v: f64) -> String {
     if p < 0.0 { format!("−{:.1}%", -p) } else { format!("+{p:.1}%") }
 }
 
-pub(super) fn count(n: u64) -> String {
+pub(crate) fn count(n: u64) -> String {
     thousands(n)
 }
 
@@ -206,11 +206,11 @@ pub(super) fn opt_count(n: Option<u32>) -> String {
     n.map_or_else(|| DASH.to_string(), |n| thousands(u64::from(n)))
 }
 
-pub(super) fn interval(row: &RankingRow) -> String {
+pub(crate) fn interval(row: &RankingRow) -> String {
     format!("{}–{}", row.predicted_cases_low, row.predicted_cases_high)
 }
 
-pub(super) fn rank_change(change: Option<i64>) -> String {
+pub(crate) fn rank_change(change: Option<i64>) -> String {
     match change {
         None => DASH.to_string(),
         Some(0) => "=".to_string(),

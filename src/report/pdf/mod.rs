@@ -32,7 +32,7 @@
 mod cabinet;
 mod department;
 mod excess;
-mod markup;
+pub(crate) mod markup;
 mod osha;
 mod targets;
 mod world;
