@@ -38,22 +38,3 @@ pub fn paths(code: &str) -> (String, String) {
     let stem = file_stem(code);
     (format!("departments/{stem}.pdf"), format!("departments/{stem}.csv"))
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn file_names_are_safe_and_distinct() {
-        assert_eq!(file_stem("LAFD"), "LAFD");
-        assert_eq!(file_stem("public_works-2"), "public_works-2");
-        let odd = ["a/b", "a\\b", "a b", "a:b", "a*b", "Bâtiment", "Bétiment", "..", "-rf", "CON", "nul", ""];
-        let stems: std::collections::BTreeSet<String> = odd.iter().map(|c| file_stem(c)).collect();
-        assert_eq!(stems.len(), odd.len(), "{stems:?}");
-        for s in &stems {
-            assert!(!s.starts_with(['.', '-']) && s.len() <= MAX_SLUG + 13, "{s}");
-            assert!(s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_')), "{s}");
-        }
-        assert!(file_stem(&"x".repeat(300)).len() <= MAX_SLUG + 13);
-    }
-}
