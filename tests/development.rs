@@ -27,7 +27,10 @@ fn expected() -> Expected {
         let r = record.unwrap();
         let key = (1..6).map(|i| r[i].to_string()).collect::<Vec<_>>();
         let value: f64 = r[6].parse().unwrap();
-        out.insert((r[0].into(), key[0].clone(), key[1].clone(), key[2].clone(), key[3].clone(), key[4].clone()), value);
+        out.insert(
+            (r[0].into(), key[0].clone(), key[1].clone(), key[2].clone(), key[3].clone(), key[4].clone()),
+            value,
+        );
     }
     out
 }
