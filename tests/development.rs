@@ -68,8 +68,12 @@ fn computed(t: &Triangle, config: &str, elr: f64) -> BTreeMap<(String, String), 
     };
     for (k, f) in d.factors.ata.iter().enumerate() {
         put("ata", (k + 1).to_string(), *f);
-        d.factors.sigma[k].map(|s| put("sigma", (k + 1).to_string(), s));
-        d.factors.std_err[k].map(|s| put("std_err", (k + 1).to_string(), s));
+        if let Some(s) = d.factors.sigma[k] {
+            put("sigma", (k + 1).to_string(), s);
+        }
+        if let Some(s) = d.factors.std_err[k] {
+            put("std_err", (k + 1).to_string(), s);
+        }
     }
     for (k, c) in d.factors.cdf.iter().enumerate() {
         put("cdf", (k + 1).to_string(), *c);
@@ -83,8 +87,12 @@ fn computed(t: &Triangle, config: &str, elr: f64) -> BTreeMap<(String, String), 
             put("process_se", o.label.clone(), m.process);
             put("parameter_se", o.label.clone(), m.parameter);
         }
-        o.bornhuetter_ferguson.map(|u| put("bf_ultimate", o.label.clone(), u));
-        o.cape_cod.map(|u| put("cc_ultimate", o.label.clone(), u));
+        if let Some(u) = o.bornhuetter_ferguson {
+            put("bf_ultimate", o.label.clone(), u);
+        }
+        if let Some(u) = o.cape_cod {
+            put("cc_ultimate", o.label.clone(), u);
+        }
     }
     put("total_ibnr", String::new(), d.total_ibnr());
     if let Some(m) = d.total_mack {
@@ -92,8 +100,12 @@ fn computed(t: &Triangle, config: &str, elr: f64) -> BTreeMap<(String, String), 
         put("total_process_se", String::new(), m.process);
         put("total_parameter_se", String::new(), m.parameter);
     }
-    d.cape_cod_elr.map(|e| put("cc_elr", String::new(), e));
-    d.bornhuetter_ferguson_elr.map(|e| put("bf_elr", String::new(), e));
+    if let Some(e) = d.cape_cod_elr {
+        put("cc_elr", String::new(), e);
+    }
+    if let Some(e) = d.bornhuetter_ferguson_elr {
+        put("bf_elr", String::new(), e);
+    }
     out
 }
 
