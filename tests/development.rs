@@ -166,6 +166,7 @@ fn held_back_diagonals() {
         "triangle", "d", "origin", "ages", "rep%", "actual", "CL", "selected", "gain"
     )];
     let (mut wins, mut cases, mut cl_abs, mut sel_abs) = (0, 0, 0.0, 0.0);
+    let (mut cl_pct, mut sel_pct) = (0.0, 0.0);
     for (name, elr) in FILES {
         for t in fixture(name) {
             for d in [1, 2] {
@@ -180,6 +181,8 @@ fn held_back_diagonals() {
                     wins += usize::from(e_sel < e_cl);
                     cl_abs += e_cl;
                     sel_abs += e_sel;
+                    cl_pct += e_cl / p.actual.abs().max(1.0);
+                    sel_pct += e_sel / p.actual.abs().max(1.0);
                     lines.push(format!(
                         "{:<22} {:>2} {:>6} {:>2}→{:<2} {:>5.1}% {:>12.0} {:>12.0} {:>12.0} {:>7.1}%",
                         format!("{name}/{}/{}", t.group, t.measure),
@@ -198,7 +201,10 @@ fn held_back_diagonals() {
         }
     }
     lines.push(format!(
-        "selected differs from CL on {cases} held-back cells; beats it on {wins}; total |error| CL {cl_abs:.0}, selected {sel_abs:.0}"
+        "selected differs from CL on {cases} held-back cells; beats it on {wins}; total |error| CL {cl_abs:.0}, selected {sel_abs:.0}; \
+         mean |error| / actual CL {:.1}%, selected {:.1}%",
+        100.0 * cl_pct / cases as f64,
+        100.0 * sel_pct / cases as f64
     ));
     println!("{}", lines.join("\n"));
     assert!(cases > 0);
