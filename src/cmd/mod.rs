@@ -18,6 +18,7 @@ use riskrank::schema::Month;
 
 pub mod backtest;
 pub mod convert;
+pub mod develop;
 pub mod generate;
 pub mod import;
 pub mod init;
@@ -212,6 +213,9 @@ pub enum Command {
     /// The year's OSHA 300A summary and ITA upload file, pre-validated (confidential).
     #[command(after_help = osha::EXAMPLES)]
     Osha(osha::Args),
+    /// Claim development on a long triangle CSV: factors, chain ladder with Mack's errors, BF, Cape Cod.
+    #[command(after_help = develop::EXAMPLES)]
+    Develop(develop::Args),
     /// Inspect model files.
     #[command(after_help = models::EXAMPLES)]
     Models(models::Args),
@@ -232,6 +236,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Backtest(args) => backtest::run(args),
         Command::Models(args) => models::run(args).map(|()| Status::Clean),
         Command::Osha(args) => osha::run(args),
+        Command::Develop(args) => develop::run(args),
     }
 }
 

@@ -11,6 +11,7 @@ mod folder;
 
 pub mod backtest;
 pub mod department;
+pub mod development;
 pub mod html;
 pub mod manifest;
 pub mod mix;

@@ -18,6 +18,7 @@ pub mod parquet;
 mod rows;
 pub mod scan;
 mod survey;
+pub mod triangles;
 mod withhold;
 
 use std::collections::BTreeMap;

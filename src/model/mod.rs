@@ -9,6 +9,7 @@
 pub mod backtest;
 pub mod cost_score;
 pub mod credibility;
+pub mod development;
 pub mod features;
 pub mod file;
 pub mod frequency;

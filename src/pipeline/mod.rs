@@ -10,6 +10,7 @@
 
 pub mod backtest;
 pub mod convert;
+pub mod develop;
 pub mod report;
 pub mod run;
 pub mod train;
