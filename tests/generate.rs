@@ -14,7 +14,7 @@ use riskrank::schema::{
 };
 
 const INJURY_HEADER: &str = "case_id,department,event_date,osha_class,days_away,days_restricted,cause_code,\
-nature_code,body_part_code,job_class,employee_id,description";
+nature_code,body_part_code,job_class,employee_id,description,establishment,injury_type,job_title,incident_location";
 const CLAIM_HEADER: &str = "claim_id,case_id,department,injury_date,reported_date,valuation_date,status,\
 closed_date,paid_medical,paid_indemnity,paid_expense,reserve,litigated,cause_code,nature_code,body_part_code,\
 job_class,employee_id,initial_incurred";
@@ -417,7 +417,7 @@ fn same_seed_gives_byte_identical_files_and_another_seed_differs() {
     cli(b.path(), &args);
     let (fa, fb) = (all_files(a.path()), all_files(b.path()));
     assert_eq!(fa.keys().collect::<Vec<_>>(), fb.keys().collect::<Vec<_>>());
-    assert_eq!(fa.len(), 8, "{:?}", fa.keys());
+    assert_eq!(fa.len(), 9, "{:?}", fa.keys());
     for (name, bytes) in &fa {
         assert!(bytes == &fb[name], "{name} differs between two runs with the same seed");
     }
@@ -439,6 +439,11 @@ fn every_file_parses_with_the_contract_header() {
         ("claims.csv", CLAIM_HEADER),
         ("exposure.csv", EXPOSURE_HEADER),
         ("departments.csv", "department,name,group"),
+        (
+            "establishments.csv",
+            "establishment,department,year,name,street_address,city,state,zip,naics_code,industry_description,ein,\
+             company_name,establishment_type,annual_average_employees,total_hours_worked",
+        ),
         ("truth.csv", "department,month,hours,expected_recordable,expected_incurred"),
         (
             "truth_departments.csv",

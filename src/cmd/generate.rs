@@ -75,11 +75,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         "no departments.csv, ".to_string()
     };
     println!(
-        "wrote {}: injuries.csv {} rows, claims.csv {} rows, {exposure}{departments}truth.csv {} rows, {} bad rows \
-         (bad_rows.csv)",
+        "wrote {}: injuries.csv {} rows, claims.csv {} rows, {exposure}{departments}establishments.csv {} rows, \
+         truth.csv {} rows, {} bad rows (bad_rows.csv)",
         args.out.display(),
         summary.injuries,
         summary.claims,
+        summary.establishments,
         params.departments * params.years as usize * 12,
         summary.bad_rows,
     );

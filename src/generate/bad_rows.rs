@@ -7,14 +7,16 @@ use rand_chacha::ChaCha8Rng;
 
 use super::GenerateError;
 use super::departments::Dept;
+use super::establishments::needs_type;
 use super::exposure::CellTruth;
 use super::files::DataFile;
 use super::params::{GenerateParams, Window};
 use super::random::{BAD_STREAM, Cdf, stream};
+use super::sites::job_title;
 use super::values::{Day, Money, MonthDays};
 use super::wcio::{CAUSES, body_word, nature_word};
 use crate::ingest::Reason;
-use crate::schema::Month;
+use crate::schema::{InjuryType, Month, OshaClass};
 
 /// Bad future dates lie this many months after `end`.
 const FUTURE_MONTHS: i32 = 480;
@@ -339,6 +341,11 @@ struct Template {
     job: &'static str,
     employee: u32,
     description: String,
+    /// The OSHA columns: the department's first establishment and its
+    /// short name as the location (no draw of their own, so the bad rows'
+    /// other values did not move when the columns were added).
+    establishment: String,
+    location: String,
     valuation: i32,
     /// The month `FUTURE_MONTHS` after `end`.
     future: MonthDays,
@@ -361,6 +368,8 @@ impl Template {
             job: dept.random_job(rng),
             employee: dept.random_employee(rng),
             description: format!("{phrase} and {} {}", nature_word(nature), body_word(body)),
+            establishment: dept.sites.first().map(|s| s.id.clone()).unwrap_or_default(),
+            location: dept.sites.first().map(|s| s.short.clone()).unwrap_or_default(),
             valuation: window.valuation,
             future: MonthDays::of(window.end.plus(FUTURE_MONTHS)),
         }
@@ -414,6 +423,15 @@ impl Template {
             Reason::MalformedQuoting => f[11] = malformed(&self.description, p.occ),
             Reason::ReportedBeforeInjury | Reason::ClosedWithoutDate => {}
         }
+        // The OSHA columns after the defect, so that the line without them
+        // is the line as it was before they were added.
+        let injury_type = needs_type(OshaClass::OtherRecordable, Some(self.nature)).then_some(InjuryType::OtherIllness);
+        f.extend([
+            self.establishment.clone(),
+            injury_type.map(InjuryType::as_str).unwrap_or_default().to_string(),
+            job_title(self.job).to_string(),
+            self.location.clone(),
+        ]);
         f.join(",")
     }
 

@@ -14,13 +14,15 @@ use super::claims::{
     CLAIM_CLASSES, ClaimDraft, ClaimIds, ClaimOrigin, UNLINKED, UNLINKED_CLAIM_RATE, draw_claim, initial_estimate,
 };
 use super::departments::Dept;
+use super::establishments::{CaseFacts, CaseSites};
 use super::files::DataFile;
 use super::groups::{Group, RECORDABLE};
 use super::params::Window;
 use super::random::{lognormal, poisson};
+use super::sites::job_title;
 use super::values::{Day, MonthDays};
 use super::wcio::{CAUSES, FOLLOW_UPS, REMARKS, Tables, body_word, cause_code, nature_word};
-use crate::schema::OshaClass;
+use crate::schema::{InjuryType, OshaClass};
 
 const DAYS_CAP: f64 = 180.0;
 const QUOTE_SHARE: f64 = 0.02;
@@ -60,6 +62,17 @@ struct GeneratedInjury<'a> {
     job_class: &'a str,
     employee_id: &'a str,
     description: &'a str,
+    establishment: &'a str,
+    injury_type: Option<InjuryType>,
+    job_title: &'a str,
+    incident_location: &'a str,
+}
+
+/// A case's OSHA columns, drawn apart from its other values.
+struct OshaColumns<'a> {
+    establishment: &'a str,
+    injury_type: Option<InjuryType>,
+    incident_location: &'a str,
 }
 
 impl InjuryDraft {
@@ -70,7 +83,9 @@ impl InjuryDraft {
         dept: &'a Dept,
         employee_id: &'a str,
         description: &'a str,
+        osha: OshaColumns<'a>,
     ) -> GeneratedInjury<'a> {
+        let job_class = dept.family.jobs()[usize::from(self.job)];
         GeneratedInjury {
             case_id,
             department: &dept.code,
@@ -81,9 +96,13 @@ impl InjuryDraft {
             cause_code: Some(cause_code(self.cause)),
             nature_code: self.nature,
             body_part_code: self.body,
-            job_class: dept.family.jobs()[usize::from(self.job)],
+            job_class,
             employee_id,
             description,
+            establishment: osha.establishment,
+            injury_type: osha.injury_type,
+            job_title: job_title(job_class),
+            incident_location: osha.incident_location,
         }
     }
 }
@@ -98,10 +117,14 @@ pub struct CaseWriter<'w> {
     /// The last case number of the department-year.
     seq: u32,
     next_claim: u64,
-    /// Row buffers: the linked case id of a claim, the employee id, the description.
+    /// Row buffers: the linked case id of a claim, the employee id, the
+    /// description, the incident location.
     case_id: String,
     employee: String,
     description: String,
+    location: String,
+    /// The current department's establishments, to draw a case's from.
+    sites: Option<CaseSites>,
 }
 
 impl<'w> CaseWriter<'w> {
@@ -116,11 +139,15 @@ impl<'w> CaseWriter<'w> {
             case_id: String::new(),
             employee: String::new(),
             description: String::new(),
+            location: String::new(),
+            sites: None,
         }
     }
 
-    pub fn start_department(&mut self) {
+    /// Starts `dept`, whose cases' OSHA columns are drawn from `osha`.
+    pub fn start_department(&mut self, dept: &Dept, osha: ChaCha8Rng) {
         self.seq = 0;
+        self.sites = Some(CaseSites::new(dept, osha));
     }
 
     /// Draws the cases and claims of `dept` in month `t` with mean `mu`
@@ -224,7 +251,8 @@ impl<'w> CaseWriter<'w> {
 
     /// Writes the cases and then the claims of department-month `cell`
     /// (month `t` of `dept`), with the bad rows planned among them. Claim ids
-    /// are numbered on through the whole file.
+    /// are numbered on through the whole file. The cases' OSHA columns are
+    /// drawn from the department's own stream for them (`start_department`).
     pub fn write_cell(
         &mut self,
         cell: usize,
@@ -236,13 +264,25 @@ impl<'w> CaseWriter<'w> {
     ) -> Result<(), GenerateError> {
         let year = self.window.month(t).year();
         let valuation = self.window.valuation;
-        let CaseWriter { injuries, claims, next_claim, case_id, employee, description, .. } = self;
+        let CaseWriter { injuries, claims, next_claim, case_id, employee, description, location, sites, .. } = self;
+        let Some(sites) = sites.as_mut() else {
+            return Err(GenerateError::InvalidParams("internal: a cell written before its department".into()));
+        };
         bad.interleave(FileKind::Injuries, cell, dept, injury_file, injuries.len(), |i, file, injury_id| {
             let draft = &injuries[i];
             write_case_id(injury_id, &dept.code, year, draft.seq);
             write_employee_id(employee, draft.employee);
             describe(description, draft, dept.group);
-            file.good(&draft.row(injury_id, dept, employee, description))
+            let facts = CaseFacts {
+                class: draft.class,
+                cause: usize::from(draft.cause),
+                phrase: usize::from(draft.phrase),
+                nature: draft.nature,
+            };
+            let drawn = sites.draw(dept, &facts, location);
+            let establishment = dept.sites.get(drawn.site).map_or("", |s| s.id.as_str());
+            let columns = OshaColumns { establishment, injury_type: drawn.injury_type, incident_location: location };
+            file.good(&draft.row(injury_id, dept, employee, description, columns))
         })?;
         bad.interleave(FileKind::Claims, cell, dept, claim_file, claims.len(), |i, file, claim_id| {
             let claim = &claims[i];

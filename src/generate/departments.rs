@@ -6,6 +6,7 @@
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
+use super::establishments::Establishment;
 use super::groups::{BASE_RATE, Group, group_effect};
 use super::params::{GenerateParams, Window};
 use super::random::{DEPT_STREAM, normal, stream};
@@ -147,6 +148,8 @@ static DEPARTMENT_TABLE: [DeptDef; 49] = [
 
 pub struct Dept {
     pub code: String,
+    /// The code of its entry in the department table (a district's parent's).
+    pub base_code: &'static str,
     pub name: String,
     pub group: Group,
     pub family: JobFamily,
@@ -159,6 +162,8 @@ pub struct Dept {
     pub near_miss_mult: f64,
     pub employee_base: u32,
     pub employee_count: u32,
+    /// Its establishments, drawn after the departments (`establishments::assign`).
+    pub sites: Vec<Establishment>,
 }
 
 impl Dept {
@@ -219,6 +224,7 @@ pub fn build_departments(params: &GenerateParams, window: &Window) -> Vec<Dept> 
         let employee_count = (headcount * 1.2).ceil() as u32;
         let dept = Dept {
             code,
+            base_code: def.code,
             name,
             group: def.group,
             family: def.family,
@@ -230,6 +236,7 @@ pub fn build_departments(params: &GenerateParams, window: &Window) -> Vec<Dept> 
             near_miss_mult: normal(&mut rng, 0.0, REPORTING_CULTURE_SD).exp(),
             employee_base,
             employee_count,
+            sites: Vec::new(),
         };
         employee_base = employee_base.saturating_add(employee_count.div_ceil(1000) * 1000 + 1000);
         depts.push(dept);

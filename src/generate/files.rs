@@ -129,7 +129,8 @@ pub fn write_bad_rows(folder: &mut StagedFolder, entries: &[BadRowEntry]) -> Res
 
 /// Drops files of an earlier run that this run does not write.
 pub fn drop_stale(params: &GenerateParams, folder: &mut StagedFolder) {
-    let mut stale = vec!["injuries.csv.gz", "claims.csv.gz", "exposure.csv.gz", "departments.csv.gz"];
+    let mut stale =
+        vec!["injuries.csv.gz", "claims.csv.gz", "exposure.csv.gz", "departments.csv.gz", "establishments.csv.gz"];
     if !params.with_exposure {
         stale.push(EXPOSURE_FILE);
     }

@@ -10,8 +10,9 @@
 //!
 //! The submodules follow the sections below: `params` (the window),
 //! `departments`, `exposure` (hours and the recordable rate), `cases`,
-//! `claims`, `truth`, `bad_rows`, and `files` (streaming the files); `groups`,
-//! `wcio`, `random` and `values` hold what several of them share.
+//! `claims`, `establishments` (with the vocabulary of `sites`), `truth`,
+//! `bad_rows`, and `files` (streaming the files); `groups`, `wcio`,
+//! `random` and `values` hold what several of them share.
 //!
 //! # Files
 //!
@@ -21,6 +22,7 @@
 //! | `claims.csv` | one per claim reported by the valuation date, plus injected bad rows |
 //! | `exposure.csv` | one per department and month, plus injected bad rows (not with `--no-exposure`) |
 //! | `departments.csv` | one per department (not with `--no-departments`) |
+//! | `establishments.csv` | per establishment, its standing row, and a row per calendar year with its figures when its department has several (every establishment with `--no-exposure`) |
 //! | `truth.csv` | `department,month,hours,expected_recordable,expected_incurred` for every department-month |
 //! | `truth_departments.csv` | the true coefficients of every department (see below) |
 //! | `bad_rows.csv` | `file,line,kind` for every injected bad row, sorted by file then line |
@@ -29,7 +31,9 @@
 //! Good rows are written with the csv crate, columns in the order of the
 //! contract tables; claims.csv then has one extension column,
 //! `initial_incurred` (the case estimate at first report, see Claims), as
-//! its last column. Dates are `YYYY-MM-DD`, months `YYYY-MM`, money plain
+//! its last column, and injuries.csv ends with the four OSHA columns
+//! (`establishment`, `injury_type`, `job_title`, `incident_location`, see
+//! OSHA columns). Dates are `YYYY-MM-DD`, months `YYYY-MM`, money plain
 //! decimals with two places, hours and headcount one decimal. The injury and
 //! claim files are streamed, the small files written in one go, all
 //! into a staged folder that replaces the output folder at the end (other
@@ -45,7 +49,8 @@
 //! stream 2 exposure, stream 3 the bad rows, stream `1000 + d` the cases and
 //! claims of department `d`, stream `2^32 + d` the initial case estimates of
 //! department `d` (a stream of their own, so that adding the column moved no
-//! other value). The same parameters therefore give byte-identical files,
+//! other value), stream 4 the establishments and stream `3 × 2^32 + d` the
+//! OSHA columns of department `d`'s cases (likewise). The same parameters therefore give byte-identical files,
 //! and the good rows do not change with `--bad-rows`. Hours, exposure and
 //! truth do not depend on `--injuries-scale` except that the expected counts
 //! are multiplied by it.
@@ -140,6 +145,24 @@
 //!
 //! Case ids are `<department>-<year>-<sequence>`; rows are in date order
 //! within a department-month, departments in list order.
+//!
+//! # OSHA columns
+//!
+//! The establishments and their figures are described in `establishments`.
+//! Every case (first aid cases and near misses too) names one of its
+//! department's establishments, drawn in proportion to their shares. Its
+//! `job_title` is its `job_class` without the pay grade (`Firefighter III`
+//! → `Firefighter`); its `incident_location` follows from its cause and
+//! description phrase: a place at the establishment (`Station 27
+//! apparatus bay`) or a block of a street (`arrest, 7600 block of Florence
+//! Ave`). `injury_type` is filled only on a recordable case whose nature
+//! code `riskrank osha` cannot map to an OSHA type (of the generated codes,
+//! 78 carpal tunnel): `other_illness` with probability 0.75, else
+//! `injury`, as a recordkeeper fills the gap; every other case is left to
+//! the inference from the nature code. The description (above) is the
+//! case's text on the Form 300 log; none of these columns names a person.
+//! Bad rows carry their department's first establishment, its short name
+//! as the location and the job title of their job class, with no draw.
 //!
 //! # Claims
 //!
@@ -241,11 +264,13 @@ mod bad_rows;
 mod cases;
 mod claims;
 mod departments;
+mod establishments;
 mod exposure;
 mod files;
 mod groups;
 mod params;
 mod random;
+mod sites;
 mod values;
 mod wcio;
 
@@ -256,11 +281,12 @@ pub use crate::export::truth::{FILE as TRUTH_FILE, TRUTH_DEPARTMENTS_FILE};
 use bad_rows::BadRows;
 use cases::CaseWriter;
 use departments::{Dept, build_departments};
+pub use establishments::ESTABLISHMENTS_FILE;
 use exposure::{CellTruth, build_cells, exposure_row, truth_rows};
 use files::{BadRowEntry, DataFile, drop_stale, write_bad_rows, write_csv};
 use params::Window;
 pub use params::{GenerateParams, GeneratedSummary};
-use random::{CASE_STREAM, ESTIMATE_STREAM, MIXING_STREAM, gamma_unit_mean, stream};
+use random::{CASE_STREAM, ESTIMATE_STREAM, MIXING_STREAM, OSHA_STREAM, gamma_unit_mean, stream};
 use wcio::Tables;
 
 use crate::export::{ExportError, Keep, StagedFolder};
@@ -290,9 +316,10 @@ pub const BAD_ROWS_FILE: &str = "bad_rows.csv";
 pub const PARAMS_FILE: &str = "params.json";
 
 /// The generated injuries.csv's columns: the contract's, then the personal
-/// columns a real log carries (so the reader's redaction is exercised).
+/// columns a real log carries (so the reader's redaction is exercised),
+/// then the OSHA columns `riskrank osha` reads.
 pub fn injury_columns() -> Vec<&'static str> {
-    [ingest::INJURY_COLUMNS, &["employee_id", "description"]].concat()
+    [ingest::INJURY_COLUMNS, &["employee_id", "description"], ingest::osha::OSHA_INJURY_COLUMNS].concat()
 }
 
 /// The generated claims.csv's columns: the contract's, with the personal
@@ -311,9 +338,13 @@ pub const EXPOSURE_COLUMNS: [&str; 5] = ["department", "month", "hours_worked", 
 pub fn write(params: &GenerateParams, out: &Path) -> Result<GeneratedSummary, GenerateError> {
     let window = Window::new(params)?;
     let mut folder = StagedFolder::new(out, Keep::Others)?;
-    let depts = build_departments(params, &window);
+    let mut depts = build_departments(params, &window);
+    let ein = establishments::assign(params.seed, &mut depts);
     let cells = build_cells(params, &window, &depts);
-    let (summary, entries) = write_data_files(params, &mut folder, &window, &depts, &cells)?;
+    let (mut summary, entries) = write_data_files(params, &mut folder, &window, &depts, &cells)?;
+    let records = establishments::records(&depts, &cells, &window, &ein, params.with_exposure);
+    summary.establishments = records.len();
+    write_csv(&mut folder, ESTABLISHMENTS_FILE, records)?;
     write_reference_files(params, &mut folder, &window, &depts, &cells, &entries)?;
     drop_stale(params, &mut folder);
     folder.publish()?;
@@ -344,7 +375,7 @@ fn write_data_files(
         let mut rng = stream(params.seed, CASE_STREAM + d as u64);
         let mut estimates = stream(params.seed, ESTIMATE_STREAM + d as u64);
         let mut mixing = stream(params.seed, MIXING_STREAM + d as u64);
-        cases.start_department();
+        cases.start_department(dept, stream(params.seed, OSHA_STREAM + d as u64));
         for t in 0..window.months {
             let c = d * window.months + t;
             if let Some(file) = exposure.as_mut() {
@@ -373,8 +404,13 @@ fn write_data_files(
         None => 0,
     };
     entries.sort_by(|a, b| (a.file, a.line).cmp(&(b.file, b.line)));
-    let summary =
-        GeneratedSummary { injuries: n_injuries, claims: n_claims, exposure: n_exposure, bad_rows: entries.len() };
+    let summary = GeneratedSummary {
+        injuries: n_injuries,
+        claims: n_claims,
+        exposure: n_exposure,
+        establishments: 0,
+        bad_rows: entries.len(),
+    };
     Ok((summary, entries))
 }
 
@@ -399,6 +435,9 @@ fn write_reference_files(
     folder.add_bytes(PARAMS_FILE, &json)?;
     Ok(())
 }
+
+#[cfg(test)]
+mod osha_tests;
 
 #[cfg(test)]
 mod tests {
@@ -440,6 +479,7 @@ mod tests {
                 "bad_rows.csv",
                 "claims.csv",
                 "departments.csv",
+                "establishments.csv",
                 "exposure.csv",
                 "injuries.csv",
                 "params.json",

@@ -49,6 +49,8 @@ pub struct GeneratedSummary {
     pub injuries: usize,
     pub claims: usize,
     pub exposure: usize,
+    /// Rows of establishments.csv (standing rows and year rows).
+    pub establishments: usize,
     pub bad_rows: usize,
 }
 

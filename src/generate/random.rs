@@ -17,6 +17,12 @@ pub const ESTIMATE_STREAM: u64 = 1 << 32;
 /// `MIXING_STREAM + d`: the gamma mixing draws of department `d` (only
 /// with `--overdispersion`, so a Poisson city's values do not move).
 pub const MIXING_STREAM: u64 = 2 << 32;
+/// The city's EIN and every department's establishments (establishments.csv).
+pub const ESTABLISHMENT_STREAM: u64 = 4;
+/// `OSHA_STREAM + d`: the OSHA columns of department `d`'s cases
+/// (establishment, location, a type the nature code cannot give), so that
+/// adding them moved no other value.
+pub const OSHA_STREAM: u64 = 3 << 32;
 
 pub fn stream(seed: u64, id: u64) -> ChaCha8Rng {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);

@@ -146,7 +146,7 @@ pub struct EstablishmentRow {
 
 /// The columns of `establishments.csv`: its key (establishment,
 /// department, year), then the details.
-const ESTABLISHMENT_COLUMNS: &[&str] = &[
+pub const ESTABLISHMENT_COLUMNS: &[&str] = &[
     "establishment",
     "department",
     "year",

@@ -19,8 +19,16 @@ pub struct UnreadFile {
     pub stands_for: Option<FileKind>,
 }
 
-/// Files the folder may hold besides the inputs without being reported.
-const EXPECTED: [&str; 1] = [crate::config::FILE];
+/// Files the folder may hold besides the inputs without being reported:
+/// the config, and `establishments.csv` (any of its three forms), an input
+/// of the data contract that only `riskrank osha` reads (§11), so the
+/// monthly jobs pass it over as they pass over the OSHA columns of
+/// injuries.csv.
+fn expected(name: &str) -> bool {
+    let establishments = FileKind::Establishments.stem();
+    name == crate::config::FILE
+        || ["csv", "csv.gz", "parquet"].iter().any(|ext| name == format!("{establishments}.{ext}"))
+}
 
 /// The files of `dir` other than `read` (the inputs located), in name order.
 pub fn survey(dir: &Path, read: &[&PathBuf]) -> Vec<UnreadFile> {
@@ -30,7 +38,7 @@ pub fn survey(dir: &Path, read: &[&PathBuf]) -> Vec<UnreadFile> {
         .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
         .filter(|e| !read.iter().any(|p| p.file_name() == Some(e.file_name().as_os_str())))
         .filter_map(|e| e.file_name().to_str().map(str::to_string))
-        .filter(|n| !n.starts_with('.') && !EXPECTED.contains(&n.as_str()))
+        .filter(|n| !n.starts_with('.') && !expected(n))
         .collect();
     names.sort();
     names.into_iter().map(classify).collect()
@@ -91,5 +99,15 @@ mod tests {
         assert_eq!(c("truth_departments.csv").stands_for, None);
         assert_eq!(c("params.json").stands_for, None);
         assert_eq!(c("notes.txt").stands_for, None);
+    }
+
+    #[test]
+    fn the_config_and_establishments_are_not_listed() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["riskrank.toml", "establishments.csv", "notes.txt", "Establishments.csv"] {
+            std::fs::write(dir.path().join(name), "x").unwrap();
+        }
+        let names: Vec<String> = survey(dir.path(), &[]).into_iter().map(|u| u.name).collect();
+        assert_eq!(names, ["Establishments.csv", "notes.txt"]);
     }
 }
