@@ -213,6 +213,9 @@ fn each_validation_rule_catches_its_injected_defect() {
     assert_eq!(code, 2);
     let days = INJURIES.replace("F3,FIRE,2025-03-12,other_recordable,,", "F3,FIRE,2025-03-12,other_recordable,4,");
     assert!(flagged(&with_defect(ESTABLISHMENTS, &days).1, "days_away", "error"));
+    let duplicate = format!("{INJURIES}F1,FIRE,2025-01-11,other_recordable,,,52,ST1,,Firefighter,Bay,again,E1\n");
+    let rows = with_defect(ESTABLISHMENTS, &duplicate).1;
+    assert!(!flagged(&rows, "injuries.csv", "error"), "a duplicate's first row is on the forms: {rows:?}");
     let bad_row = INJURIES.replace("F3,FIRE,2025-03-12,other_recordable", "F3,FIRE,2025-03-12,lost_time");
     assert!(flagged(&with_defect(ESTABLISHMENTS, &bad_row).1, "injuries.csv", "error"), "a quarantined case");
     let stray = INJURIES.replace("P1,PARKS,2025-09-18,days_away,5,,49,,", "P1,PARKS,2025-09-18,days_away,5,,49,ST9,");

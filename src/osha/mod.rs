@@ -30,7 +30,7 @@ use serde::Serialize;
 use crate::export::quarantine::{self, QuarantineCsv};
 use crate::export::{Bytes, ExportError, StagedFolder, json_bytes, output_csv};
 use crate::ingest::osha::{OshaCase, OshaLoaded};
-use crate::ingest::{FileKind, IngestError, LoadOptions};
+use crate::ingest::{FileKind, IngestError, LoadOptions, Reason};
 use checks::{Finding, Severity};
 use establishment::{FigureSource, Placement};
 use summary::{Form300aRow, Ita300aRow, Totals};
@@ -222,7 +222,11 @@ fn case_findings(loaded: &OshaLoaded, placement: &Placement, year: i16) -> Vec<F
             days_findings(c, &mut add);
         }
     }
-    let quarantined = loaded.quarantine.iter().filter(|q| q.file == FileKind::Injuries).filter(|q| {
+    // A duplicate id's later row is not a missing case: its first row is on
+    // the forms (and the quarantine file lists the duplicate to check).
+    let quarantined =
+        loaded.quarantine.iter().filter(|q| q.file == FileKind::Injuries && q.reason != Reason::DuplicateId);
+    let quarantined = quarantined.filter(|q| {
         let header = loaded.files.iter().find(|f| f.kind == FileKind::Injuries).map(|f| &f.header);
         let at = header.and_then(|h| h.iter().position(|c| c.trim().eq_ignore_ascii_case("event_date")));
         let date = at.and_then(|i| q.fields.get(i)).map(|d| d.trim());
