@@ -4,7 +4,7 @@
 //! with the cells it writes to its CSVs, so a PDF shows exactly the CSV's
 //! figures; every total printed here is counted from those cells.
 //!
-//! The log is paged like the paper form, 20 cases a page, each page with
+//! The log is paged like the paper form, 15 cases a page, each page with
 //! its page totals (the form's "Page totals" row) and the last one with
 //! the totals of the whole log when it has more than one page. Blank
 //! details (an establishment without an address, column B without a
@@ -13,10 +13,11 @@
 use super::markup::{Entries, V, main_file_of, s};
 
 /// Cases per page of the log. OSHA's paper form has 13 lines; a printed
-/// log may have more, and 20 single-spaced lines with room for wrapped
-/// descriptions fit a US letter page in landscape (a city's biggest
-/// department logs several hundred cases a year).
-pub const LOG_LINES_PER_PAGE: usize = 20;
+/// log may have more, and 15 lines whose location and description wrap
+/// onto two lines still fit a US letter page in landscape with the page
+/// totals (a city's biggest establishment logs several hundred cases a
+/// year).
+pub const LOG_LINES_PER_PAGE: usize = 15;
 
 /// An establishment as both forms print it; an empty string prints as a
 /// blank line.
@@ -192,9 +193,9 @@ mod tests {
     #[test]
     fn a_long_log_is_paged_with_page_and_log_totals() {
         let e = FormEstablishment { id: "ST1".into(), name: "Station \"1\" #[x]".into(), ..Default::default() };
-        let lines: Vec<LogLine> = (0..45).map(|i| line(i % 4, 1, 1)).collect();
+        let lines: Vec<LogLine> = (0..40).map(|i| line(i % 4, 1, 1)).collect();
         let markup = osha_markup(&OshaForm::Log { year: 2025, establishment: &e, lines: &lines });
-        assert_eq!(markup.matches("totals:").count(), 3, "45 cases on 3 pages");
+        assert_eq!(markup.matches("totals:").count(), 3, "40 cases on 3 pages");
         assert!(markup.contains("whole: ("), "log totals after several pages");
         assert!(markup.contains(r#""Station \"1\" #[x]""#), "names are string literals");
         assert!(markup.ends_with("#form300(d)\n"));
