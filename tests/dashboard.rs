@@ -61,15 +61,23 @@ fn one_row_per_department_with_the_ranking_figures_and_no_network_reference() {
     let index = fs::read_to_string(month.join("dashboard/index.html")).unwrap();
     let rows = ranking(month);
     let listed = table_rows(&index);
-    let (dept, rate) = (column(month, "department"), column(month, "predicted_rate"));
+    let dept = column(month, "department");
     assert_eq!(listed.len(), rows.len(), "one row per ranked department");
     for (row, (code, _, _)) in rows.iter().zip(&listed) {
         assert_eq!(&row[dept], code, "in rank order");
-        let shown = format!("{:.2}", row[rate].parse::<f64>().unwrap());
-        let cell = format!("<td class=\"num\">{shown}</td>");
         let start = index.find(&format!("data-department=\"{code}\"")).unwrap();
         let end = start + index[start..].find("</tr>").unwrap();
-        assert!(index[start..end].contains(&cell), "{code}: predicted rate {shown} as in ranking.csv");
+        let html = &index[start..end];
+        let number =
+            |name: &str, decimals: usize| format!("{:.*}", decimals, row[column(month, name)].parse::<f64>().unwrap());
+        for (name, cell) in [
+            ("predicted_rate", format!("<td class=\"num\">{}</td>", number("predicted_rate", 2))),
+            ("predicted_cases", format!("<td class=\"num\">{} <span", number("predicted_cases", 1))),
+            ("trailing12_trir", format!("<td class=\"num\">{}</td>", number("trailing12_trir", 2))),
+            ("risk_tier", format!(">{}</span>", &row[column(month, "risk_tier")])),
+        ] {
+            assert!(html.contains(&cell), "{code}: {name} as in ranking.csv ({cell})");
+        }
         let page = month.join("dashboard/departments").join(format!("{code}.html"));
         assert!(page.exists(), "{code} has its page");
     }

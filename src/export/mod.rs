@@ -254,6 +254,27 @@ pub fn csv_bytes<T: CsvRow>(rows: impl IntoIterator<Item = T>) -> Result<Vec<u8>
     neutralise_csv(writer.into_inner().map_err(|e| csv::Error::from(e.into_error()))?)
 }
 
+/// Runs `work` (documents rendered in parallel) on threads with room for
+/// typst: its layout recurses deeply and runs its own parallel work on the
+/// current pool, so a thread waiting for it may start another document on
+/// the same stack, and rayon's default 2 MiB does not hold two. The pool
+/// has as many threads as the global one; if it cannot be made, `work`
+/// runs on the global pool.
+pub fn with_render_threads<R: Send>(work: impl FnOnce() -> R + Send) -> R {
+    static POOL: std::sync::LazyLock<Option<rayon::ThreadPool>> = std::sync::LazyLock::new(|| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(rayon::current_num_threads())
+            .stack_size(64 << 20)
+            .thread_name(|i| format!("riskrank-render-{i}"))
+            .build()
+            .ok()
+    });
+    match POOL.as_ref() {
+        Some(pool) => pool.install(work),
+        None => work(),
+    }
+}
+
 /// Pretty JSON with a final newline, the layout of every JSON output.
 pub fn json_bytes<T: serde::Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, serde_json::Error> {
     let mut bytes = serde_json::to_vec_pretty(value)?;

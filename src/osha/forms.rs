@@ -125,8 +125,9 @@ fn log_line(row: &Form300Row) -> LogLine {
 /// Renders every establishment's files (in parallel) and stages them in
 /// establishment order, so the folder is the same however the work split.
 pub fn stage(staged: &mut StagedFolder, year: i16, forms: &[EstablishmentForms]) -> Result<(), OshaError> {
-    let rendered: Vec<Vec<(String, Vec<u8>)>> =
-        forms.par_iter().map(|f| f.render(year)).collect::<Result<_, OshaError>>()?;
+    let rendered: Vec<Vec<(String, Vec<u8>)>> = crate::export::with_render_threads(|| {
+        forms.par_iter().map(|f| f.render(year)).collect::<Result<_, OshaError>>()
+    })?;
     for (path, bytes) in rendered.iter().flatten() {
         staged.add_bytes(path, bytes)?;
     }

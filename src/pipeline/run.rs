@@ -405,20 +405,22 @@ pub(super) fn add_reports(
     // city's case-list CSVs held all at once were 400 MB at 10M injuries.
     let batch = 2 * rayon::current_num_threads().max(1);
     for departments in data.departments.chunks(batch) {
-        let rendered: Vec<Result<[RenderedFile; 4], export::ExportError>> = departments
-            .par_iter()
-            .map(|d| {
-                let (pdf_path, csv_path) = department::paths(&d.row.department);
-                let pdf = render(&pdf_path, &PdfDocument::Department(data, d))?;
-                let csv = render(&csv_path, &department::CaseListCsv(&d.cases))?;
-                let xlsx_path = xlsx::department_path(&d.row.department);
-                let workbook = DepartmentWorkbook { tables, code: &d.row.department, cases: &d.cases };
-                let xlsx = render(&xlsx_path, &workbook)?;
-                let html_path = export::html::department_path(&d.row.department);
-                let html = render(&html_path, &HtmlPage::Department(data, d))?;
-                Ok([(pdf_path, pdf), (csv_path, csv), (xlsx_path, xlsx), (html_path, html)])
-            })
-            .collect();
+        let rendered: Vec<Result<[RenderedFile; 4], export::ExportError>> = export::with_render_threads(|| {
+            departments
+                .par_iter()
+                .map(|d| {
+                    let (pdf_path, csv_path) = department::paths(&d.row.department);
+                    let pdf = render(&pdf_path, &PdfDocument::Department(data, d))?;
+                    let csv = render(&csv_path, &department::CaseListCsv(&d.cases))?;
+                    let xlsx_path = xlsx::department_path(&d.row.department);
+                    let workbook = DepartmentWorkbook { tables, code: &d.row.department, cases: &d.cases };
+                    let xlsx = render(&xlsx_path, &workbook)?;
+                    let html_path = export::html::department_path(&d.row.department);
+                    let html = render(&html_path, &HtmlPage::Department(data, d))?;
+                    Ok([(pdf_path, pdf), (csv_path, csv), (xlsx_path, xlsx), (html_path, html)])
+                })
+                .collect()
+        });
         for pair in rendered {
             for (path, bytes) in pair? {
                 folder.add_bytes(&path, &bytes)?;
