@@ -162,3 +162,25 @@ fn in_a_browser_the_table_sorts_filters_and_links_without_console_errors() {
     assert!(page.contains(&first[name]) && page.contains("Why it ranks here"), "the link shows that department");
     assert!(console_errors(&log).is_empty(), "console: {:?}", console_errors(&log));
 }
+
+#[test]
+fn names_are_escaped_never_markup() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    fs::create_dir_all(&data).unwrap();
+    for (path, bytes) in common::files_under(&sample()) {
+        fs::write(data.join(path.file_name().unwrap()), bytes).unwrap();
+    }
+    let departments = fs::read_to_string(data.join("departments.csv")).unwrap();
+    let renamed = departments.replacen(",Fire,", ",\"<script>alert(1)</script> & \"\"Fire\"\"\",", 1);
+    assert_ne!(renamed, departments, "the sample has a department named Fire");
+    fs::write(data.join("departments.csv"), renamed).unwrap();
+    let out = dir.path().join("out");
+    riskrank().arg("run").arg("--data").arg(&data).arg("--out").arg(&out).assert().success();
+    let month = common::month_folder(&out);
+    for page in ["dashboard/index.html", "dashboard/departments/LAFD.html"] {
+        let html = fs::read_to_string(month.join(page)).unwrap();
+        assert!(!html.contains("<script>alert(1)"), "{page}: the name is markup");
+        assert!(html.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt; &amp; &quot;Fire&quot;"), "{page}: escaped");
+    }
+}

@@ -43,6 +43,8 @@ pub enum HtmlPage<'a> {
 pub enum HtmlError {
     #[error(transparent)]
     Chart(#[from] ChartError),
+    #[error("a dashboard template does not parse: {0}")]
+    Parse(String),
     #[error("the {template} template failed")]
     Template {
         template: &'static str,
@@ -54,20 +56,18 @@ pub enum HtmlError {
 const CSS: &str = include_str!("dashboard.css");
 const SCRIPT: &str = include_str!("dashboard.js");
 
-static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
+/// The templates, parsed once; a template that does not parse (a bug the
+/// tests catch) makes every render fail with its message.
+static TEMPLATES: LazyLock<Result<Environment<'static>, String>> = LazyLock::new(|| {
     let mut env = Environment::new();
-    // The templates are ours and compiled in: a failure here is a bug the
-    // tests catch, and it surfaces as a template error on render.
     for (name, text) in [
         ("base.html", include_str!("base.html")),
         ("cabinet.html", include_str!("cabinet.html")),
         ("department.html", include_str!("department.html")),
     ] {
-        if let Err(e) = env.add_template(name, text) {
-            eprintln!("riskrank: dashboard template {name}: {e}");
-        }
+        env.add_template(name, text).map_err(|e| format!("{name}: {e}"))?;
     }
-    env
+    Ok(env)
 });
 
 /// `:root { --high: #…; … }`: the tiers' colours of the PDFs and charts.
@@ -268,8 +268,9 @@ fn department(data: &ReportData, dept: &DepartmentReport) -> Result<String, Html
 }
 
 fn render(template: &'static str, context: minijinja::Value) -> Result<String, HtmlError> {
+    let env = TEMPLATES.as_ref().map_err(|why| HtmlError::Parse(why.clone()))?;
     let error = |source| HtmlError::Template { template, source };
-    TEMPLATES.get_template(template).map_err(error)?.render(context).map_err(error)
+    env.get_template(template).map_err(error)?.render(context).map_err(error)
 }
 
 /// Renders one page.
