@@ -6,8 +6,8 @@
 //! validated records + quarantine, each file read once) → `panel`
 //! (department × month aggregates and the standard metrics) → `model`
 //! (features, frequency, cost and triage models, backtest, model file) →
-//! `rank` (scores, tiers, drivers) → `report` (what the reports show; PDF
-//! and charts) → `export` (one module per output format, its writer and
+//! `rank` (scores, tiers, drivers) → `report` (what the reports show; PDF,
+//! dashboard HTML and charts) → `export` (one module per output format, its writer and
 //! reader; the staged output folder) → `pipeline` (the jobs: monthly run,
 //! validate, train, backtest) → the CLI (the binary's `cmd`).
 //!

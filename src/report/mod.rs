@@ -1,5 +1,6 @@
 //! The reports of a monthly run: the data they show ([`data`]), charts
-//! (plotters, SVG) and PDFs (typst, confined to [`pdf`]).
+//! (plotters, SVG), PDFs (typst, confined to [`pdf`], which also lays out
+//! the OSHA forms) and the dashboard's HTML ([`html`]).
 
 pub mod advice;
 pub mod build;
