@@ -6,7 +6,7 @@
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 use serde::Serialize;
 
-use super::xlsx::WorkbookError;
+use super::xlsx::{WorkbookError, add, sheet_error};
 use super::{CsvRow, Exporter, FormatError, output_csv};
 use crate::model::development::{Development, Method, Triangle};
 
@@ -142,13 +142,13 @@ impl Exporter for DevelopmentWorkbook<'_> {
         book.set_properties(&DocProperties::new().set_creation_datetime(&created));
         let bold = Format::new().set_bold();
         let sheet = add(&mut book, "Triangles")?;
-        sheet_result("Triangles", triangles_sheet(sheet, self.triangles, &bold))?;
+        sheet_error("Triangles", triangles_sheet(sheet, self.triangles, &bold))?;
         let factors = factor_rows(self.developments);
         let sheet = add(&mut book, "Factors")?;
         let cells = factors
             .iter()
             .map(|r| vec![text(&r.group), text(&r.measure), Cell::N(r.age as f64), num(&r.ata), num(&r.cdf)]);
-        sheet_result("Factors", table(sheet, FactorRow::COLUMNS, cells, &bold))?;
+        sheet_error("Factors", table(sheet, FactorRow::COLUMNS, cells, &bold))?;
         let ultimates = ultimate_rows(self.developments);
         let sheet = add(&mut book, "Ultimates")?;
         let cells = ultimates.iter().map(|r| {
@@ -164,7 +164,7 @@ impl Exporter for DevelopmentWorkbook<'_> {
                 num(&r.std_err),
             ]
         });
-        sheet_result("Ultimates", table(sheet, UltimateRow::COLUMNS, cells, &bold))?;
+        sheet_error("Ultimates", table(sheet, UltimateRow::COLUMNS, cells, &bold))?;
         Ok(book.save_to_buffer().map_err(WorkbookError::Save)?)
     }
 }
@@ -182,16 +182,6 @@ fn text(s: &str) -> Cell {
 /// A number cell from its CSV text (empty stays empty).
 fn num(s: &str) -> Cell {
     s.parse().map(Cell::N).unwrap_or(Cell::Empty)
-}
-
-fn add<'b>(book: &'b mut Workbook, name: &'static str) -> Result<&'b mut Worksheet, WorkbookError> {
-    let sheet = book.add_worksheet();
-    sheet.set_name(name).map_err(|source| WorkbookError::Sheet { sheet: name, source })?;
-    Ok(sheet)
-}
-
-fn sheet_result(sheet: &'static str, result: Result<(), XlsxError>) -> Result<(), WorkbookError> {
-    result.map_err(|source| WorkbookError::Sheet { sheet, source })
 }
 
 fn table(

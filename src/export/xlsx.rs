@@ -495,7 +495,7 @@ fn col_num(c: usize) -> SheetResult<u16> {
     u16::try_from(c).map_err(|_| rust_xlsxwriter::XlsxError::RowColumnLimitError)
 }
 
-fn sheet_error<T>(sheet: &'static str, result: SheetResult<T>) -> Result<T, WorkbookError> {
+pub(super) fn sheet_error<T>(sheet: &'static str, result: SheetResult<T>) -> Result<T, WorkbookError> {
     result.map_err(|source| WorkbookError::Sheet { sheet, source })
 }
 
@@ -512,7 +512,7 @@ fn workbook(as_of: Month) -> Result<Workbook, WorkbookError> {
     Ok(book)
 }
 
-fn add<'b>(book: &'b mut Workbook, name: &'static str) -> Result<&'b mut Worksheet, WorkbookError> {
+pub(super) fn add<'b>(book: &'b mut Workbook, name: &'static str) -> Result<&'b mut Worksheet, WorkbookError> {
     let sheet = book.add_worksheet();
     sheet.set_name(name).map_err(|source| WorkbookError::Sheet { sheet: name, source })?;
     Ok(sheet)

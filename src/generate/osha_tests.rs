@@ -13,26 +13,8 @@ use super::wcio::{CAUSES, FOLLOW_UPS, REMARKS, body_word, nature_word};
 use super::*;
 use crate::ingest::LoadOptions;
 use crate::osha::checks::Severity;
+use crate::osha::log::NOT_CARRIED;
 use crate::schema::OshaClass;
-
-/// The ITA case fields the data contract cannot carry: the only warnings
-/// a clean generated year may have, with "fewer than 12 months" in a
-/// year the window covers in part.
-const NOT_CARRIED: [&str; 13] = [
-    "date_of_birth",
-    "date_of_hire",
-    "sex",
-    "treatment_facility_type",
-    "treatment_in_patient",
-    "time_started_work",
-    "time_of_incident",
-    "time_unknown",
-    "nar_before_incident",
-    "nar_what_happened",
-    "nar_injury_illness",
-    "nar_object_substance",
-    "date_of_death",
-];
 
 /// 60 departments (the table's 49 and 11 districts), 2 years to June 2025:
 /// 2023 and 2025 are partial, 2024 whole.
