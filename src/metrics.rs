@@ -29,8 +29,14 @@ pub struct Totals {
     pub open_claims: u64,
     pub litigated_claims: u64,
     pub paid: Cents,
+    /// Incurred (paid + reserve) as the loss rates, the cost model and the
+    /// rankings use it: the estimated ultimate where the claims were
+    /// developed (`model::development::monthly`), else as valued.
     pub incurred: Cents,
+    /// The same with each claim capped at the large-claim limit.
     pub incurred_capped: Cents,
+    /// Incurred as valued at the claims' valuation date, never developed.
+    pub incurred_to_date: Cents,
     /// Hours worked; `None` when no month of the period has hours.
     pub hours: Option<f64>,
     pub headcount_months: Option<f64>,
@@ -76,6 +82,7 @@ impl Totals {
         self.paid += o.paid;
         self.incurred += o.incurred;
         self.incurred_capped += o.incurred_capped;
+        self.incurred_to_date += o.incurred_to_date;
         self.hours = add_opt(self.hours, o.hours);
         self.headcount_months = add_opt(self.headcount_months, o.headcount_months);
         self.payroll = add_opt(self.payroll, o.payroll);

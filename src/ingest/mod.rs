@@ -17,8 +17,10 @@ pub mod osha;
 pub mod parquet;
 mod rows;
 pub mod scan;
+mod sink;
 mod survey;
 pub mod triangles;
+pub mod valuations;
 mod withhold;
 
 use std::collections::BTreeMap;
@@ -35,11 +37,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::{Config, InputFormat, Limits};
 use crate::digest::HashingReader;
-use crate::schema::{ClaimRecord, Department, ExposureRecord, InjuryRecord, Month};
+use crate::schema::{Department, Month};
 use header::{Layout, read_header};
 use rows::{ColumnMap, Context, DepartmentCodes, Rejection, Row, RowSpec};
 pub use rows::{DAYS_CAP, guess_date_format};
+pub use sink::{Discard, RecordSink};
 pub use survey::UnreadFile;
+pub use valuations::ValuationRecord;
 
 /// Why a row was quarantined. The `snake_case` names are what
 /// `quarantine/*.csv` and the generator's `bad_rows.csv` say.
@@ -57,10 +61,12 @@ pub enum Reason {
     ClosedWithoutDate,
     WrongFieldCount,
     MalformedQuoting,
+    /// A valuation of a claim that claims.csv does not have.
+    UnknownClaim,
 }
 
 impl Reason {
-    pub const ALL: [Reason; 11] = [
+    pub const ALL: [Reason; 12] = [
         Reason::MissingValue,
         Reason::UnparsableValue,
         Reason::OutOfRange,
@@ -72,6 +78,7 @@ impl Reason {
         Reason::ClosedWithoutDate,
         Reason::WrongFieldCount,
         Reason::MalformedQuoting,
+        Reason::UnknownClaim,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -87,6 +94,7 @@ impl Reason {
             Reason::ClosedWithoutDate => "closed_without_date",
             Reason::WrongFieldCount => "wrong_field_count",
             Reason::MalformedQuoting => "malformed_quoting",
+            Reason::UnknownClaim => "unknown_claim",
         }
     }
 }
@@ -122,6 +130,8 @@ pub enum FileKind {
     Exposure,
     /// `establishments.csv`, read by `riskrank osha` only (not in [`FileKind::ALL`]).
     Establishments,
+    /// `claim_valuations.csv`, optional, read after claims.csv (not in [`FileKind::ALL`]).
+    ClaimValuations,
 }
 
 impl FileKind {
@@ -135,82 +145,9 @@ impl FileKind {
             FileKind::Claims => "claims",
             FileKind::Exposure => "exposure",
             FileKind::Establishments => "establishments",
+            FileKind::ClaimValuations => "claim_valuations",
         }
     }
-}
-
-/// Receives accepted records. Work is split over forks (`fork` makes an
-/// empty sink with the same settings) whose records follow each other in
-/// file order, and `merge` appends a later fork to an earlier one, so a
-/// sink that keeps records sees them in file order.
-pub trait RecordSink: Send + Sync + Sized {
-    /// An empty sink with the same settings.
-    fn fork(&self) -> Self;
-    fn merge(&mut self, other: Self);
-    fn injury(&mut self, _record: &InjuryRecord<'_>) {}
-    fn claim(&mut self, _record: &ClaimRecord<'_>) {}
-    fn exposure(&mut self, _record: &ExposureRecord<'_>) {}
-}
-
-/// Two sinks fed by one pass over the files.
-impl<A: RecordSink, B: RecordSink> RecordSink for (A, B) {
-    fn fork(&self) -> Self {
-        (self.0.fork(), self.1.fork())
-    }
-    fn merge(&mut self, other: Self) {
-        self.0.merge(other.0);
-        self.1.merge(other.1);
-    }
-    fn injury(&mut self, record: &InjuryRecord<'_>) {
-        self.0.injury(record);
-        self.1.injury(record);
-    }
-    fn claim(&mut self, record: &ClaimRecord<'_>) {
-        self.0.claim(record);
-        self.1.claim(record);
-    }
-    fn exposure(&mut self, record: &ExposureRecord<'_>) {
-        self.0.exposure(record);
-        self.1.exposure(record);
-    }
-}
-
-/// A sink a job may or may not need, decided before the files are read.
-impl<S: RecordSink> RecordSink for Option<S> {
-    fn fork(&self) -> Self {
-        self.as_ref().map(S::fork)
-    }
-    fn merge(&mut self, other: Self) {
-        if let (Some(a), Some(b)) = (self.as_mut(), other) {
-            a.merge(b);
-        }
-    }
-    fn injury(&mut self, record: &InjuryRecord<'_>) {
-        if let Some(s) = self {
-            s.injury(record);
-        }
-    }
-    fn claim(&mut self, record: &ClaimRecord<'_>) {
-        if let Some(s) = self {
-            s.claim(record);
-        }
-    }
-    fn exposure(&mut self, record: &ExposureRecord<'_>) {
-        if let Some(s) = self {
-            s.exposure(record);
-        }
-    }
-}
-
-/// A sink that keeps nothing, for callers that only want the account.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct Discard;
-
-impl RecordSink for Discard {
-    fn fork(&self) -> Self {
-        Discard
-    }
-    fn merge(&mut self, _other: Self) {}
 }
 
 /// How the data folder is read.
@@ -387,11 +324,14 @@ pub fn load<S: RecordSink>(dir: &Path, options: &LoadOptions, sink: S) -> Result
     let inj_path = locate(dir, FileKind::Injuries)?;
     let clm_path = locate(dir, FileKind::Claims)?;
     let exp_path = locate(dir, FileKind::Exposure)?;
+    // Valuations are checked against the claims: without claims.csv there
+    // is nothing to check them against, so the file is then not read.
+    let val_path = if clm_path.is_some() { locate(dir, FileKind::ClaimValuations)? } else { None };
     if inj_path.is_none() && clm_path.is_none() {
         return Err(IngestError::NoData { dir: dir.to_path_buf() });
     }
     check_mapping(&options.input)?;
-    let located: Vec<&PathBuf> = [&dept_path, &inj_path, &clm_path, &exp_path].into_iter().flatten().collect();
+    let located: Vec<&PathBuf> = [&dept_path, &inj_path, &clm_path, &exp_path, &val_path].into_iter().flatten().collect();
     let unread = survey::survey(dir, &located);
 
     let mut ctx = Context {
@@ -399,6 +339,7 @@ pub fn load<S: RecordSink>(dir: &Path, options: &LoadOptions, sink: S) -> Result
         departments: None,
         dates: options.input.date_format.clone(),
         limits: options.limits,
+        claims: None,
     };
     let mut files = Vec::new();
     let mut quarantine = Vec::new();
@@ -413,7 +354,8 @@ pub fn load<S: RecordSink>(dir: &Path, options: &LoadOptions, sink: S) -> Result
         quarantine.extend(outcome.quarantine);
     }
 
-    let (mut inj_sink, mut clm_sink, mut exp_sink) = (sink.fork(), sink.fork(), sink.fork());
+    let index = val_path.as_ref().map(|_| valuations::ClaimIndex::default());
+    let (mut inj_sink, mut clm_sink, mut exp_sink) = (sink.fork(), (sink.fork(), index), sink.fork());
     let (inj, clm, exp) = std::thread::scope(|s| {
         let (ctx, input) = (&ctx, &options.input);
         let inj = s.spawn(|| read_opt::<rows::Injuries, _>(&inj_path, ctx, input, &mut inj_sink, |k, r| k.injury(r)));
@@ -422,12 +364,19 @@ pub fn load<S: RecordSink>(dir: &Path, options: &LoadOptions, sink: S) -> Result
         (join(inj), join(clm), exp)
     });
     let mut sink = sink;
+    let (clm_sink, index) = clm_sink;
     for (outcome, fork) in [(inj?, inj_sink), (clm?, clm_sink), (exp?, exp_sink)] {
         sink.merge(fork);
         if let Some(outcome) = outcome {
             files.push(outcome.report);
             quarantine.extend(outcome.quarantine);
         }
+    }
+    if let (Some(path), Some(index)) = (&val_path, index) {
+        ctx.claims = Some(std::sync::Arc::new(index));
+        let outcome = read_file::<valuations::Valuations, _>(path, &ctx, &options.input, &mut sink, |k, r| k.valuation(r))?;
+        files.push(outcome.report);
+        quarantine.extend(outcome.quarantine);
     }
     Ok(Loaded { dir: dir.to_path_buf(), options: options.clone(), departments, files, quarantine, unread, sink })
 }
@@ -441,6 +390,7 @@ fn mapping(input: &InputFormat, kind: FileKind) -> (&BTreeMap<String, String>, &
         FileKind::Claims => (&c.claims, <rows::Claims as RowSpec>::COLUMNS),
         FileKind::Exposure => (&c.exposure, <rows::Exposure as RowSpec>::COLUMNS),
         FileKind::Establishments => (&osha::NO_MAPPING, <osha::Establishments as RowSpec>::COLUMNS),
+        FileKind::ClaimValuations => (&osha::NO_MAPPING, valuations::VALUATION_COLUMNS),
     }
 }
 

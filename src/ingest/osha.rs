@@ -275,6 +275,7 @@ pub fn load(dir: &Path, options: &LoadOptions, year: i16) -> Result<OshaLoaded, 
         departments: None,
         dates: options.input.date_format.clone(),
         limits: options.limits,
+        claims: None,
     };
     let input = &options.input;
     let (mut files, mut quarantine) = (Vec::new(), Vec::new());

@@ -40,6 +40,8 @@ pub struct Context {
     /// How the files write their dates.
     pub dates: DateFormat,
     pub limits: Limits,
+    /// The claims of claims.csv, for checking `claim_valuations.csv`.
+    pub claims: Option<std::sync::Arc<super::valuations::ClaimIndex>>,
 }
 
 /// The codes of `departments.csv`, matched exactly or, when only one code
@@ -267,7 +269,7 @@ pub fn guess_date_format(value: &str) -> Option<(&'static str, &'static str)> {
 
 /// A date within the span a record may have: not after the latest date
 /// allowed, not before `[limits] earliest_year`.
-fn not_future(date: Date, column: &'static str, ctx: &Context) -> Result<(), Rejection> {
+pub(super) fn not_future(date: Date, column: &'static str, ctx: &Context) -> Result<(), Rejection> {
     if date.year() < ctx.limits.earliest_year {
         let detail = format!("{date} is before {}, the earliest year allowed", ctx.limits.earliest_year);
         return Err(Rejection::new(Reason::OutOfRange, column, detail));
@@ -368,7 +370,7 @@ mod inj {
 pub const INJURY_EXTENSION_START: usize = inj::PRIVACY_CASE;
 
 const OSHA_CLASSES: &str = "death, days_away, restricted, other_recordable, first_aid, near_miss";
-const STATUSES: &str = "open, closed, reopened";
+pub(super) const STATUSES: &str = "open, closed, reopened";
 
 fn capped_days(row: &Row<'_, '_>, col: usize) -> Result<Option<u32>, Rejection> {
     Ok(row.parse(col, schema::parse_count)?.map(|d| d.min(DAYS_CAP)))

@@ -7,6 +7,7 @@ use std::io::Write;
 use proptest::prelude::*;
 
 use super::*;
+use crate::schema::{ClaimRecord, InjuryRecord};
 
 const DEPTS: &str = "department,name,group\nFIRE,Fire,public_safety\nLIB,Library,office\n";
 const INJ_HEAD: &str = "case_id,department,event_date,osha_class,days_away,days_restricted,cause_code,nature_code,body_part_code,job_class,employee_id,description";

@@ -49,7 +49,10 @@ pub fn convert(
         return Err(PipelineError::Contradiction { what: "--out must be another folder than --data".into() });
     }
     let mut sources = Vec::new();
-    for kind in FileKind::ALL {
+    // The optional inputs too: `osha` reads establishments.csv and the
+    // monthly run claim_valuations.csv from the converted folder as well.
+    let kinds = FileKind::ALL.into_iter().chain([FileKind::Establishments, FileKind::ClaimValuations]);
+    for kind in kinds {
         match ingest::locate(data, kind)? {
             Some(path) if path.extension().is_none_or(|e| e != "parquet") => sources.push((kind, path)),
             _ => {}

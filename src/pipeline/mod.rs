@@ -27,6 +27,7 @@ use crate::model::ModelError;
 use crate::model::backtest::Truth;
 use crate::model::file::InputDigest;
 use crate::model::glm::GlmError;
+use crate::model::development::monthly::{self, MonthlyDevelopment};
 use crate::panel::{Panel, PanelBuilder};
 use crate::schema::Month;
 
@@ -95,6 +96,9 @@ impl Source {
 pub struct Read<S> {
     pub loaded: Loaded<S>,
     pub panel: Panel,
+    /// The claims' development, when claim_valuations.csv was given: the
+    /// panel's incurred is then its estimated ultimate.
+    pub development: Option<MonthlyDevelopment>,
     /// When the as-of month was inferred before the data's last month: why.
     pub as_of_note: Option<String>,
 }
@@ -130,8 +134,12 @@ pub fn read<S: WithPanel>(data: &Path, options: &LoadOptions, sinks: S) -> Resul
         (end, as_of_note) = (Some(as_of), Some(why));
     }
     let has_exposure = loaded.report(FileKind::Exposure).is_some();
-    let panel = Panel::from_builder(loaded.sink.panel(), loaded.departments.as_deref(), has_exposure, end);
-    Ok(Read { loaded, panel, as_of_note })
+    let mut panel = Panel::from_builder(loaded.sink.panel(), loaded.departments.as_deref(), has_exposure, end);
+    let development = monthly::develop(&panel);
+    if let Some(development) = &development {
+        monthly::apply(&mut panel, development);
+    }
+    Ok(Read { loaded, panel, development, as_of_note })
 }
 
 /// The data gate's verdict on what was read.

@@ -25,6 +25,7 @@ use crate::export::{self, Exporter, Keep, StagedFolder, department, ranking};
 use crate::gate::{self, Verdict};
 use crate::ingest::{self, FileReport, LoadOptions};
 use crate::model::file::ModelFile;
+use crate::model::development::monthly::MonthlyDevelopment;
 use crate::model::triage::TriageCollector;
 use crate::model::{self, TrainOptions, TrainingData};
 use crate::panel::{Panel, PanelBuilder};
@@ -105,6 +106,7 @@ pub(super) type Sinks = (PanelBuilder, (Option<CaseCollector>, Option<TriageColl
 pub(super) struct RunData {
     pub loaded: ingest::Loaded<Sinks>,
     pub panel: Panel,
+    pub development: Option<MonthlyDevelopment>,
     pub cases: CaseCollector,
     pub triage: Option<TriageCollector>,
     pub verdict: Verdict,
@@ -118,11 +120,11 @@ pub(super) fn read_for_run(opts: &RunOptions, reports: bool, collect_triage: boo
     let triage = collect_triage.then(TriageCollector::new);
     let cases = reports.then(CaseCollector::new);
     let sinks: Sinks = (PanelBuilder::new(opts.config.limits.claim_cap()), (cases, triage));
-    let Read { mut loaded, panel, as_of_note } = super::read(&opts.data, &opts.load_options(), sinks)?;
+    let Read { mut loaded, panel, development, as_of_note } = super::read(&opts.data, &opts.load_options(), sinks)?;
     let verdict = super::gate(&loaded, &opts.config.gate, opts.force)?;
     let (cases, triage) = std::mem::take(&mut loaded.sink.1);
     let cases = cases.unwrap_or_default().within(panel.end.plus(-11).first_day(), panel.end.last_day());
-    Ok(RunData { loaded, panel, cases, triage, verdict, as_of_note })
+    Ok(RunData { loaded, panel, development, cases, triage, verdict, as_of_note })
 }
 
 /// Runs the whole job (or its ranking alone). `stage` is told what is
@@ -136,7 +138,7 @@ pub fn run(opts: &RunOptions, stage: &(dyn Fn(&str) + Sync)) -> Result<RunOutcom
     let clock = Instant::now();
     stage("validating");
     let candidate = candidate_model(opts)?;
-    let RunData { loaded, panel, cases, triage, verdict, as_of_note } =
+    let RunData { loaded, panel, development, cases, triage, verdict, as_of_note } =
         read_for_run(opts, opts.mode == Mode::Full, candidate.may_train(&opts.data))?;
     let _lock = export::lock(&opts.out)?;
     timings.insert("validate", clock.elapsed().as_secs_f64());
@@ -153,6 +155,9 @@ pub fn run(opts: &RunOptions, stage: &(dyn Fn(&str) + Sync)) -> Result<RunOutcom
     let previous = previous_ranking(&opts.out, as_of);
     let params = RankParams { as_of, horizon: opts.horizon, tiers: opts.config.tiers };
     let mut ranked = rank::rank(&panel, &chosen.file, params, &previous)?;
+    if let Some(development) = &development {
+        rank::set_development_intervals(&mut ranked.ranking, &panel, development);
+    }
     let verdict = model_fit(verdict, &ranked.ranking, &chosen, opts)?;
     ranked.ranking.data_warning = verdict.summary();
     timings.insert("score", t.elapsed().as_secs_f64());

@@ -21,7 +21,7 @@ pub fn train(
     progress: &(dyn Fn() + Sync),
 ) -> Result<(ModelFile, Panel, Vec<String>), PipelineError> {
     let sinks = (PanelBuilder::new(source.load.limits.claim_cap()), TriageCollector::new());
-    let (Read { loaded, panel, as_of_note }, verdict) = source.read(sinks)?;
+    let (Read { loaded, panel, as_of_note, .. }, verdict) = source.read(sinks)?;
     let warnings = as_of_note.into_iter().chain(verdict.forced_warnings()).collect();
     let truth = truth_from(truth)?;
     let training = TrainingData {

@@ -34,7 +34,7 @@ pub struct Validated {
 /// Validates `source` and writes the account under `out`.
 pub fn validate(source: &Source, out: &Path) -> Result<Validated, PipelineError> {
     super::check_writable(out)?;
-    let Read { loaded, panel, as_of_note } =
+    let Read { loaded, panel, as_of_note, .. } =
         super::read(&source.data, &source.load, PanelBuilder::new(source.load.limits.claim_cap()))?;
     let verdict = super::verdict(&loaded, &source.rules);
     let mut warnings: Vec<String> = as_of_note.into_iter().collect();

@@ -27,6 +27,7 @@ use crate::model::features::{self, FeatureRow, TargetHours};
 use crate::model::file::ModelFile;
 use crate::model::frequency::{self, Experience, RiskModel};
 use crate::model::glm::GlmError;
+use crate::model::development::monthly::MonthlyDevelopment;
 use crate::model::structural::StructuralParams;
 use crate::panel::Panel;
 use crate::schema::{Cents, Month};
@@ -147,7 +148,18 @@ pub struct RankingRow {
     pub predicted_incurred: f64,
     pub trailing12_trir: Option<f64>,
     pub trailing12_dart: Option<f64>,
+    /// The trailing 12 accident months' incurred: the estimated ultimate
+    /// where the claims were developed, else as valued.
     pub trailing12_incurred: Cents,
+    /// The same as valued at the claims' valuation date (never developed).
+    #[serde(default)]
+    pub trailing12_incurred_to_date: Cents,
+    /// The 90% interval of the developed figure, ±1.645 Mack standard
+    /// errors (not below zero); `None` when nothing was developed.
+    #[serde(default)]
+    pub trailing12_incurred_low: Option<Cents>,
+    #[serde(default)]
+    pub trailing12_incurred_high: Option<Cents>,
     /// Trailing-12 recordables over what the model expected for them.
     pub actual_to_expected: Option<f64>,
     /// The 90% range of the rank: the ranks the department would take at
@@ -367,6 +379,22 @@ pub fn rank(
     })
 }
 
+/// Sets each row's 90% interval of its developed trailing-12 incurred
+/// from Mack's standard error (`development` is of the same panel).
+pub fn set_development_intervals(ranking: &mut Ranking, panel: &Panel, development: &MonthlyDevelopment) {
+    for row in &mut ranking.rows {
+        let Some(d) = panel.position(&row.department) else { continue };
+        let Some(se) = development.departments.get(d).and_then(|d| d.trailing12_std_err) else { continue };
+        let centre = row.trailing12_incurred.dollars();
+        let cents = |dollars: f64| Cents((dollars.max(0.0) * 100.0).round() as i64);
+        row.trailing12_incurred_low = Some(cents(centre - Z90 * se));
+        row.trailing12_incurred_high = Some(cents(centre + Z90 * se));
+    }
+}
+
+/// The standard normal quantile of 95%: ±it spans a 90% interval.
+const Z90: f64 = 1.644_853_626_951_472_2;
+
 /// What every row of one ranking is built from.
 struct RowInputs<'a> {
     panel: &'a Panel,
@@ -404,6 +432,7 @@ impl RowInputs<'_> {
             trailing12_trir: r12.trir,
             trailing12_dart: r12.dart,
             trailing12_incurred: t12.all.incurred,
+            trailing12_incurred_to_date: t12.all.incurred_to_date,
             actual_to_expected: self.actual_to_expected[s.department],
             rank_low: 0,
             rank_high: 0,

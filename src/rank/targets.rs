@@ -337,6 +337,7 @@ mod tests {
                 .collect(),
             unexposed_activity: Vec::new(),
             claim_cap: crate::metrics::DEFAULT_CLAIM_CAP,
+            triangles: None,
         }
     }
 

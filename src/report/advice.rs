@@ -12,7 +12,8 @@ use crate::controls;
 use crate::panel::Panel;
 use crate::rank::{Component, Ranking, RankingRow, RiskTier};
 use crate::report::data::{CityMonth, Mover};
-use crate::schema::Month;
+use crate::report::pdf::markup::money;
+use crate::schema::{Cents, Month};
 
 /// A recommended control for one of a department's leading causes.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -282,6 +283,45 @@ fn list(names: &[&str]) -> String {
         [] => String::new(),
         [one] => one.to_string(),
         [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// Whether the ranking's trailing-12 incurred was developed (claim
+/// valuations were given): every row then has a Mack interval.
+pub fn developed(ranking: &Ranking) -> bool {
+    ranking.rows.iter().any(|r| r.trailing12_incurred_low.is_some())
+}
+
+/// What "incurred" means in these reports, in one sentence.
+pub fn incurred_basis(ranking: &Ranking) -> String {
+    if !developed(ranking) {
+        return "Incurred: claims cost (paid + reserve) as valued to date, not developed, so the youngest months \
+                read low; add claim_valuations.csv to develop them to their estimated ultimate."
+            .to_string();
+    }
+    let to_date: i64 = ranking.rows.iter().map(|r| r.trailing12_incurred_to_date.0).sum();
+    let ultimate: i64 = ranking.rows.iter().map(|r| r.trailing12_incurred.0).sum();
+    format!(
+        "Incurred: the estimated ultimate of the claims by injury month, developed from claim_valuations.csv \
+         (chain ladder on credibility-weighted monthly factors; Cape Cod on hours for months under half \
+         reported); over the last 12 months {} to date becomes {} ultimate.",
+        money(Cents(to_date)),
+        money(Cents(ultimate))
+    )
+}
+
+/// One department's trailing-12 incurred: to date and, when developed,
+/// the estimated ultimate with its 90% interval.
+pub fn incurred_line(row: &RankingRow) -> String {
+    match (row.trailing12_incurred_low, row.trailing12_incurred_high) {
+        (Some(low), Some(high)) => format!(
+            "{} to date; estimated ultimate {} (90% interval {}–{})",
+            money(row.trailing12_incurred_to_date),
+            money(row.trailing12_incurred),
+            money(low),
+            money(high)
+        ),
+        _ => format!("{} to date (not developed)", money(row.trailing12_incurred_to_date)),
     }
 }
 

@@ -42,8 +42,10 @@ pub struct ChainLadder {
 }
 
 /// Ultimates and standard errors from the factors.
+/// Origins are projected to the factors' last age, so a triangle of the
+/// youngest origins alone develops as far as the factors go.
 pub fn chain_ladder(t: &Triangle, f: &Factors) -> ChainLadder {
-    let ages = t.ages();
+    let ages = f.ata.len() + 1;
     let projected: Vec<Vec<f64>> = t.rows.iter().map(|row| project(row, &f.ata, ages)).collect();
     let ultimate = projected.iter().map(|p| p.last().copied().unwrap_or(0.0) * f.tail).collect();
     if f.average != Average::Volume {

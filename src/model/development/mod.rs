@@ -15,6 +15,7 @@ pub mod expected;
 pub mod factors;
 pub mod holdout;
 pub mod mack;
+pub mod monthly;
 pub mod select;
 
 use std::collections::BTreeMap;

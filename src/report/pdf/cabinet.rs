@@ -3,6 +3,7 @@
 //! as needed, the city trend, the cause Pareto) and its data dictionary,
 //! built one page at a time in the order the template prints them.
 
+use crate::report::advice;
 use super::PdfError;
 use super::markup::{
     DASH, Entries, V, count, dollars, fixed, horizon_text, interval, main_file, money, month_long, months_word,
@@ -232,9 +233,10 @@ impl<'a> Cabinet<'a> {
         let notes = format!(
             "Move: places moved since the last run (▲ up toward rank 1, ▼ down, = unchanged, {DASH} no previous \
              run). 90% interval: the range of recordable cases expected with 90% probability over {window}. t12: the \
-             12 months to {}. Incurred: claims cost at valuation, whole dollars. A/E: trailing-12 recordables over \
-             what the model expected for them. {DASH}: not available.",
-            month_long(r.as_of)
+             12 months to {}. {} A/E: trailing-12 recordables over what the model expected for them. {DASH}: not \
+             available.",
+            month_long(r.as_of),
+            advice::incurred_basis(r)
         );
         vec![
             ("ranking-rule", s(format!("Tier rule: {}", self.data.tier_rule))),
@@ -293,7 +295,12 @@ impl<'a> Cabinet<'a> {
         };
         let caption = format!(
             "City-wide TRIR and DART per month (recordable and days-away/restricted cases per 200,000 hours) and \
-             incurred on claims by injury month{trend_span}. Recent months' incurred is still developing."
+             incurred on claims by injury month{trend_span}. {}",
+            if advice::developed(&self.data.ranking) {
+                "Incurred is each month's estimated ultimate (developed from the claim valuations)."
+            } else {
+                "Recent months' incurred is still developing (not developed: no claim valuations)."
+            }
         );
         vec![("trend-caption", s(caption))]
     }

@@ -4,6 +4,7 @@
 //! department's own [`DepartmentReport`] and city-wide figures are used:
 //! no other department is named.
 
+use crate::report::advice;
 use super::PdfError;
 use super::markup::{
     DASH, Entries, V, class_word, count, dollars, fixed, horizon_text, interval, main_file, measure, money, month_long,
@@ -204,9 +205,14 @@ impl<'a> Department<'a> {
             ),
             stat(
                 money(dept.incurred_t12),
-                "incurred, last 12 months",
+                if row.trailing12_incurred_low.is_some() {
+                    "estimated ultimate incurred, last 12 months"
+                } else {
+                    "incurred to date, last 12 months"
+                },
                 Some(format!(
-                    "{} open {} · {} predicted",
+                    "{} · {} open {} · {} predicted",
+                    advice::incurred_line(row),
                     count(dept.open_claims),
                     if dept.open_claims == 1 { "claim" } else { "claims" },
                     dollars(row.predicted_incurred)

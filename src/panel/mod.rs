@@ -14,14 +14,17 @@
 //! reopened at valuation; the code mix counts recordable cases of the
 //! injury log.
 
+mod valuation;
+
 use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::codes::CodeKind;
-use crate::ingest::{FileReport, Loaded, RecordSink};
+use crate::ingest::{FileReport, Loaded, RecordSink, ValuationRecord};
 use crate::metrics::{self, Rates, Totals};
+pub use valuation::{DepartmentTriangles, Triangles, ValuationHistory};
 use crate::schema::{self, Cents, ClaimRecord, Department, ExposureRecord, InjuryRecord, Month, OshaClass};
 
 /// Counts of WCIO codes among a period's recordable cases.
@@ -93,11 +96,12 @@ pub struct PanelBuilder {
     claim_cap: Cents,
     index: FxHashMap<String, usize>,
     cells: Vec<FxHashMap<Month, DepartmentMonth>>,
+    valuations: ValuationHistory,
 }
 
 impl PanelBuilder {
     pub fn new(claim_cap: Cents) -> Self {
-        PanelBuilder { claim_cap, index: FxHashMap::default(), cells: Vec::new() }
+        PanelBuilder { claim_cap, index: FxHashMap::default(), cells: Vec::new(), valuations: ValuationHistory::default() }
     }
 
     fn cell(&mut self, department: &str, month: Month) -> &mut DepartmentMonth {
@@ -125,6 +129,7 @@ impl RecordSink for PanelBuilder {
     }
 
     fn merge(&mut self, other: Self) {
+        self.valuations.merge(other.valuations);
         let mut names: Vec<(String, usize)> = other.index.into_iter().collect();
         names.sort();
         let mut other_cells = other.cells;
@@ -171,12 +176,17 @@ impl RecordSink for PanelBuilder {
         t.litigated_claims += u64::from(r.litigated == Some(true));
         t.paid += r.paid();
         t.incurred += incurred;
+        t.incurred_to_date += incurred;
         t.incurred_capped += metrics::capped(incurred, cap);
         if let Some(reported) = r.reported_date {
             let lag = schema::day_number(reported) - schema::day_number(r.injury_date);
             cell.report_lag_days += u64::try_from(lag).unwrap_or(0);
             cell.reported_claims += 1;
         }
+    }
+
+    fn valuation(&mut self, r: &ValuationRecord<'_>) {
+        self.valuations.add(r);
     }
 
     fn exposure(&mut self, r: &ExposureRecord<'_>) {
@@ -237,6 +247,9 @@ pub struct Panel {
     /// The per-claim cap of the capped losses (`[limits] large_claim_limit`).
     #[serde(skip)]
     pub claim_cap: Cents,
+    /// The development triangles, when claim_valuations.csv gave any row.
+    #[serde(skip)]
+    pub triangles: Option<Triangles>,
 }
 
 impl Panel {
@@ -289,8 +302,12 @@ impl Panel {
                 }
                 DepartmentSeries { code, name, group, months: series }
             })
-            .collect();
-        Panel { start, end, has_exposure, departments, unexposed_activity, claim_cap: builder.claim_cap }
+            .collect::<Vec<_>>();
+        let triangles = (!builder.valuations.is_empty()).then(|| {
+            let codes: Vec<&str> = departments.iter().map(|d| d.code.as_str()).collect();
+            Triangles::build(&builder.valuations, &codes, start, end, builder.claim_cap)
+        });
+        Panel { start, end, has_exposure, departments, unexposed_activity, claim_cap: builder.claim_cap, triangles }
     }
 
     pub fn months(&self) -> impl Iterator<Item = Month> + use<> {
