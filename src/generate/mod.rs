@@ -264,6 +264,7 @@ mod bad_rows;
 mod cases;
 mod claims;
 mod departments;
+mod development;
 mod establishments;
 mod exposure;
 mod files;
@@ -271,6 +272,7 @@ mod groups;
 mod params;
 mod random;
 mod sites;
+mod valuations;
 mod values;
 mod wcio;
 
@@ -281,12 +283,14 @@ pub use crate::export::truth::{FILE as TRUTH_FILE, TRUTH_DEPARTMENTS_FILE};
 use bad_rows::BadRows;
 use cases::CaseWriter;
 use departments::{Dept, build_departments};
+use development::Reserves;
 pub use establishments::ESTABLISHMENTS_FILE;
 use exposure::{CellTruth, build_cells, exposure_row, truth_rows};
 use files::{BadRowEntry, DataFile, drop_stale, write_bad_rows, write_csv};
 use params::Window;
 pub use params::{GenerateParams, GeneratedSummary};
 use random::{CASE_STREAM, ESTIMATE_STREAM, MIXING_STREAM, OSHA_STREAM, gamma_unit_mean, stream};
+pub use valuations::{ULTIMATES_FILE, VALUATIONS_FILE};
 use wcio::Tables;
 
 use crate::export::{ExportError, Keep, StagedFolder};
@@ -370,7 +374,8 @@ fn write_data_files(
     let mut exposure =
         if params.with_exposure { Some(DataFile::create(folder, EXPOSURE_FILE, &EXPOSURE_COLUMNS)?) } else { None };
 
-    let mut cases = CaseWriter::new(window, &tables);
+    let reserves = if params.valuations { Reserves::CaseEstimate } else { Reserves::Unbiased };
+    let mut cases = CaseWriter::new(window, &tables, reserves);
     for (d, dept) in depts.iter().enumerate() {
         let mut rng = stream(params.seed, CASE_STREAM + d as u64);
         let mut estimates = stream(params.seed, ESTIMATE_STREAM + d as u64);
@@ -395,6 +400,11 @@ fn write_data_files(
         bad.exposure_before(cells.len(), file, depts, cells)?;
     }
     bad.finish_pending(&mut injuries, &mut claims, depts)?;
+    let mut n_valuations = 0;
+    if params.valuations {
+        n_valuations = valuations::write_claim_valuations(folder, window, cases.courses())?;
+        valuations::write_truth_ultimates(folder, window, depts, cases.ultimates())?;
+    }
 
     let mut entries = Vec::with_capacity(params.bad_rows);
     let n_injuries = injuries.commit(folder, &mut entries)?;
@@ -410,6 +420,7 @@ fn write_data_files(
         exposure: n_exposure,
         establishments: 0,
         bad_rows: entries.len(),
+        valuations: n_valuations,
     };
     Ok((summary, entries))
 }
