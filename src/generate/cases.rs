@@ -277,6 +277,12 @@ impl<'w> CaseWriter<'w> {
         &self.courses
     }
 
+    /// The reported claims of the current cell, for tests that replay the draws.
+    #[cfg(test)]
+    pub fn claims(&self) -> &[ClaimDraft] {
+        &self.claims
+    }
+
     /// Writes the cases and then the claims of department-month `cell`
     /// (month `t` of `dept`), with the bad rows planned among them. Claim ids
     /// are numbered on through the whole file. The cases' OSHA columns are

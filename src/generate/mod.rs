@@ -451,6 +451,9 @@ fn write_reference_files(
 mod osha_tests;
 
 #[cfg(test)]
+mod valuation_tests;
+
+#[cfg(test)]
 mod tests {
     use std::fs;
 
