@@ -13,7 +13,7 @@ pub const EXAMPLES: &str = "Examples:
   riskrank generate --out /tmp/dirty --bad-rows 200      with planted bad rows (listed in bad_rows.csv)
   riskrank generate --out /tmp/counts --no-exposure      without hours worked
   riskrank generate --out /tmp/nb --overdispersion 5 --years 3   negative binomial counts, 3 years
-  riskrank generate --out /tmp/dev --valuations          monthly claim valuations and known ultimates";
+  riskrank generate --out /tmp/dev --valuations          monthly valuations, known ultimates";
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
