@@ -47,6 +47,7 @@ fn claims_only(claims: usize) -> (PathBuf, u64) {
             with_departments: false,
             scale: claims as f64 / 25_300.0,
             overdispersion: None,
+            valuations: false,
         };
         generate::write(&params, &full).expect("generate bench data");
         std::fs::create_dir_all(&only).expect("bench folder");

@@ -28,6 +28,7 @@ fn data() -> PathBuf {
             // The sample's 40 departments × 6 years make about 25k claims at scale 1.
             scale: claims / 25_300.0,
             overdispersion: None,
+            valuations: false,
         };
         generate::write(&params, &dir).expect("generate bench data");
     }

@@ -45,6 +45,7 @@ fn main() {
             // 40 departments × 6 years make about 25k claims at scale 1.
             scale: claims / (25_300.0 * 60.0 / 40.0 * 10.0 / 6.0),
             overdispersion: None,
+            valuations: false,
         };
         generate::write(&params, &generated).expect("generate the bench data");
     }

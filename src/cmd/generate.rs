@@ -12,7 +12,8 @@ pub const EXAMPLES: &str = "Examples:
   riskrank generate --out /tmp/synthetic                 40 departments, 6 years, seed 7
   riskrank generate --out /tmp/dirty --bad-rows 200      with planted bad rows (listed in bad_rows.csv)
   riskrank generate --out /tmp/counts --no-exposure      without hours worked
-  riskrank generate --out /tmp/nb --overdispersion 5 --years 3   negative binomial counts, 3 years";
+  riskrank generate --out /tmp/nb --overdispersion 5 --years 3   negative binomial counts, 3 years
+  riskrank generate --out /tmp/dev --valuations          monthly valuations, known ultimates";
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -45,6 +46,13 @@ pub struct Args {
     /// give real logs); truth.csv keeps the mean before the draw.
     #[arg(long, value_name = "K")]
     overdispersion: Option<f64>,
+    /// Also write claim_valuations.csv (every claim valued at each month-end
+    /// since its report, as monthly loss runs) and truth_ultimates.csv (the
+    /// realised ultimates of each department and accident month, unreported
+    /// claims included); open claims' case reserves then start at the
+    /// initial estimate and strengthen as the claim matures.
+    #[arg(long)]
+    valuations: bool,
     /// Folder to write into (created if needed).
     #[arg(long)]
     out: PathBuf,
@@ -61,6 +69,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         with_departments: !args.no_departments,
         scale: args.injuries_scale,
         overdispersion: args.overdispersion,
+        valuations: args.valuations,
     };
     let summary = generate::write(&params, &args.out)
         .with_context(|| format!("cannot generate synthetic data into {}", args.out.display()))?;
@@ -76,13 +85,18 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     };
     println!(
         "wrote {}: injuries.csv {} rows, claims.csv {} rows, {exposure}{departments}establishments.csv {} rows, \
-         truth.csv {} rows, {} bad rows (bad_rows.csv)",
+         truth.csv {} rows, {} bad rows (bad_rows.csv){}",
         args.out.display(),
         summary.injuries,
         summary.claims,
         summary.establishments,
         params.departments * params.years as usize * 12,
         summary.bad_rows,
+        if params.valuations {
+            format!(", claim_valuations.csv {} rows, truth_ultimates.csv", summary.valuations)
+        } else {
+            String::new()
+        },
     );
     Ok(())
 }

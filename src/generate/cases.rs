@@ -11,15 +11,18 @@ use serde::Serialize;
 use super::GenerateError;
 use super::bad_rows::{BadRows, FileKind};
 use super::claims::{
-    CLAIM_CLASSES, ClaimDraft, ClaimIds, ClaimOrigin, UNLINKED, UNLINKED_CLAIM_RATE, draw_claim, initial_estimate,
+    CLAIM_CLASSES, ClaimDraft, ClaimIds, ClaimOrigin, Drawn, UNLINKED, UNLINKED_CLAIM_RATE, draw_claim,
+    initial_estimate, write_claim_id,
 };
 use super::departments::Dept;
+use super::development::{Course, Reserves};
 use super::establishments::{CaseFacts, CaseSites};
 use super::files::DataFile;
 use super::groups::{Group, RECORDABLE};
 use super::params::Window;
 use super::random::{lognormal, poisson};
 use super::sites::job_title;
+use super::valuations::CellUltimates;
 use super::values::{Day, MonthDays};
 use super::wcio::{CAUSES, FOLLOW_UPS, REMARKS, Tables, body_word, cause_code, nature_word};
 use crate::schema::{InjuryType, OshaClass};
@@ -114,6 +117,14 @@ pub struct CaseWriter<'w> {
     tables: &'w Tables,
     injuries: Vec<InjuryDraft>,
     claims: Vec<ClaimDraft>,
+    /// How open claims are reserved (developing case estimates with `--valuations`).
+    reserves: Reserves,
+    /// Every department-month's claims and their ultimates so far, reported
+    /// or not, in cell order.
+    ultimates: Vec<CellUltimates>,
+    /// With developing case estimates, the course of every good claim
+    /// written, in file order (for claim_valuations.csv).
+    courses: Vec<Course>,
     /// The last case number of the department-year.
     seq: u32,
     next_claim: u64,
@@ -128,12 +139,15 @@ pub struct CaseWriter<'w> {
 }
 
 impl<'w> CaseWriter<'w> {
-    pub fn new(window: &'w Window, tables: &'w Tables) -> Self {
+    pub fn new(window: &'w Window, tables: &'w Tables, reserves: Reserves) -> Self {
         CaseWriter {
             window,
             tables,
             injuries: Vec::new(),
             claims: Vec::new(),
+            reserves,
+            ultimates: Vec::new(),
+            courses: Vec::new(),
             seq: 0,
             next_claim: 1,
             case_id: String::new(),
@@ -162,6 +176,7 @@ impl<'w> CaseWriter<'w> {
         self.draw_cases(rng, dept, days, mu);
         let years = t as f64 / 12.0;
         self.claims.clear();
+        self.ultimates.push(CellUltimates::default());
         self.draw_linked_claims(rng, dept, years);
         self.draw_unlinked_claims(rng, dept, days, mu, years);
         self.claims.sort_by_key(|c| c.origin.injury_day);
@@ -210,9 +225,8 @@ impl<'w> CaseWriter<'w> {
                 job: jobs[usize::from(draft.job)],
                 employee: draft.employee,
             };
-            if let Some(claim) = draw_claim(rng, origin, class, dept.group, years, self.window.valuation) {
-                self.claims.push(claim);
-            }
+            let drawn = draw_claim(rng, origin, class, dept.group, years, self.window.valuation);
+            keep(&mut self.ultimates, &mut self.claims, drawn);
         }
     }
 
@@ -234,19 +248,39 @@ impl<'w> CaseWriter<'w> {
                 job,
                 employee,
             };
-            if let Some(claim) = draw_claim(rng, origin, UNLINKED, dept.group, years, self.window.valuation) {
-                self.claims.push(claim);
-            }
+            let drawn = draw_claim(rng, origin, UNLINKED, dept.group, years, self.window.valuation);
+            keep(&mut self.ultimates, &mut self.claims, drawn);
         }
     }
 
     /// Sets the initial case estimate of each claim of the current cell, in
     /// file order, from the department's own estimate stream (so no other
-    /// draw moves).
+    /// draw moves). With developing case estimates, which start from it,
+    /// the claim is then valued again at the valuation date.
     pub fn estimate_claims(&mut self, rng: &mut ChaCha8Rng) {
         for claim in &mut self.claims {
-            claim.initial = initial_estimate(rng, claim);
+            claim.course.initial = initial_estimate(rng, claim);
+            if self.reserves == Reserves::CaseEstimate {
+                claim.value = claim.course.value_at(self.window.valuation, self.reserves);
+            }
         }
+    }
+
+    /// The claims and ultimates of every department-month drawn so far.
+    pub fn ultimates(&self) -> &[CellUltimates] {
+        &self.ultimates
+    }
+
+    /// The courses of the good claims written, in file order (empty
+    /// without developing case estimates).
+    pub fn courses(&self) -> &[Course] {
+        &self.courses
+    }
+
+    /// The reported claims of the current cell, for tests that replay the draws.
+    #[cfg(test)]
+    pub fn claims(&self) -> &[ClaimDraft] {
+        &self.claims
     }
 
     /// Writes the cases and then the claims of department-month `cell`
@@ -264,7 +298,10 @@ impl<'w> CaseWriter<'w> {
     ) -> Result<(), GenerateError> {
         let year = self.window.month(t).year();
         let valuation = self.window.valuation;
-        let CaseWriter { injuries, claims, next_claim, case_id, employee, description, location, sites, .. } = self;
+        let log = self.reserves == Reserves::CaseEstimate;
+        let CaseWriter {
+            injuries, claims, next_claim, case_id, employee, description, location, sites, courses, ..
+        } = self;
         let Some(sites) = sites.as_mut() else {
             return Err(GenerateError::InvalidParams("internal: a cell written before its department".into()));
         };
@@ -286,9 +323,11 @@ impl<'w> CaseWriter<'w> {
         })?;
         bad.interleave(FileKind::Claims, cell, dept, claim_file, claims.len(), |i, file, claim_id| {
             let claim = &claims[i];
-            claim_id.clear();
-            let _ = write!(claim_id, "WC{:07}", *next_claim);
+            write_claim_id(claim_id, *next_claim);
             *next_claim += 1;
+            if log {
+                courses.push(claim.course);
+            }
             match claim.origin.case_seq {
                 Some(seq) => write_case_id(case_id, &dept.code, year, seq),
                 None => case_id.clear(),
@@ -297,6 +336,17 @@ impl<'w> CaseWriter<'w> {
             let ids = ClaimIds { claim_id, case_id, department: &dept.code, employee_id: employee };
             file.good(&claim.row(ids, valuation))
         })
+    }
+}
+
+/// Counts a drawn claim towards its injury month's ultimates (the last
+/// cell of `ultimates`) and keeps it for claims.csv if it is reported.
+fn keep(ultimates: &mut [CellUltimates], claims: &mut Vec<ClaimDraft>, drawn: Drawn) {
+    if let Some(cell) = ultimates.last_mut() {
+        cell.add(drawn.ultimate());
+    }
+    if let Drawn::Reported(claim) = drawn {
+        claims.push(claim);
     }
 }
 

@@ -1,13 +1,16 @@
 //! Claims: the parameters of each claim class, the draws that turn a case
-//! (or nothing, for a claim without a case) into a claim as valued at the
-//! valuation date (cost, report lag, settlement, split of the paid amount),
-//! the initial case estimate, the expected cost truth.csv builds on, and the
-//! claim's row in claims.csv.
+//! (or nothing, for a claim without a case) into a claim's course (cost,
+//! report lag, settlement, split of the paid amount; valued by
+//! `development`), the initial case estimate, the expected cost truth.csv
+//! builds on, and the claim's row in claims.csv.
+
+use std::fmt::Write as _;
 
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
+use super::development::{ClaimValue, Course, Reserves};
 use super::groups::Group;
 use super::random::{lognormal, pareto};
 use super::values::{Day, Money};
@@ -28,7 +31,6 @@ const LAG_CAP_DAYS: f64 = 1095.0;
 const CLOSE_SIGMA: f64 = 0.8;
 const LITIGATED_CLOSE_FACTOR: f64 = 2.5;
 const RESERVE_SIGMA: f64 = 0.35;
-const MIN_RESERVE_CENTS: i64 = 5_000;
 /// Initial case estimate: share of the ultimate for medical-only and lost-time claims.
 const ESTIMATE_SHARE: f64 = 0.35;
 const ESTIMATE_SHARE_LOST_TIME: f64 = 0.55;
@@ -149,22 +151,38 @@ pub struct ClaimOrigin {
     pub employee: u32,
 }
 
+/// A claim reported by the valuation date: its origin, course and value
+/// there (its row in claims.csv).
 #[derive(Clone, Copy)]
 pub struct ClaimDraft {
     pub origin: ClaimOrigin,
-    pub reported: i32,
-    pub status: ClaimStatus,
-    pub closed: Option<i32>,
-    pub medical: i64,
-    pub indemnity: i64,
-    pub expense: i64,
-    pub reserve: i64,
     pub litigated: bool,
-    /// Ultimate cost in dollars (before rounding to cents).
-    pub ultimate: f64,
     pub lost_time: bool,
-    /// Initial case estimate in cents (whole dollars).
-    pub initial: i64,
+    pub course: Course,
+    pub value: ClaimValue,
+}
+
+/// A drawn claim: reported by the valuation date, or not yet (incurred but
+/// not reported, known only to the truth by its ultimate).
+pub enum Drawn {
+    Reported(ClaimDraft),
+    Unreported { ultimate: f64 },
+}
+
+impl Drawn {
+    /// Ultimate cost in dollars.
+    pub fn ultimate(&self) -> f64 {
+        match self {
+            Drawn::Reported(claim) => claim.course.ultimate,
+            Drawn::Unreported { ultimate } => *ultimate,
+        }
+    }
+}
+
+/// `WC` + 7 digits: the id of the `n`-th good claim of claims.csv (from 1).
+pub fn write_claim_id(buf: &mut String, n: u64) {
+    buf.clear();
+    let _ = write!(buf, "WC{n:07}");
 }
 
 /// The ids of one claims.csv row, formatted by the writer.
@@ -206,29 +224,30 @@ impl ClaimDraft {
             case_id: ids.case_id,
             department: ids.department,
             injury_date: Day(self.origin.injury_day),
-            reported_date: Day(self.reported),
+            reported_date: Day(self.course.reported),
             valuation_date: Day(valuation),
-            status: self.status,
-            closed_date: self.closed.map(Day),
-            paid_medical: Money(self.medical),
-            paid_indemnity: Money(self.indemnity),
-            paid_expense: Money(self.expense),
-            reserve: Money(self.reserve),
+            status: self.value.status,
+            closed_date: self.value.closed.map(Day),
+            paid_medical: Money(self.value.medical),
+            paid_indemnity: Money(self.value.indemnity),
+            paid_expense: Money(self.value.expense),
+            reserve: Money(self.value.reserve),
             litigated: self.litigated,
             cause_code: self.origin.cause,
             nature_code: self.origin.nature,
             body_part_code: self.origin.body,
             job_class: self.origin.job,
             employee_id: ids.employee_id,
-            initial_incurred: Money(self.initial),
+            initial_incurred: Money(self.course.initial),
         }
     }
 }
 
 /// Draws the claim of class `class` (index into `CLAIM_CLASSES`) from its
-/// origin, `years` after the window start: dates, status and money as valued
-/// at `valuation`; `None` when it is not reported by then. The initial
-/// estimate is left 0 (see [`initial_estimate`]).
+/// origin, `years` after the window start: its course and, when it is
+/// reported by `valuation`, its value there with unbiased reserves (with
+/// `--valuations` the caller revalues it once the initial estimate is set).
+/// The initial estimate is left 0 (see [`initial_estimate`]).
 pub fn draw_claim(
     rng: &mut ChaCha8Rng,
     origin: ClaimOrigin,
@@ -236,7 +255,7 @@ pub fn draw_claim(
     group: Group,
     years: f64,
     valuation: i32,
-) -> Option<ClaimDraft> {
+) -> Drawn {
     let cc = &CLAIM_CLASSES[class];
     let litigated = rng.gen_bool(cc.litigation_prob);
     let base = if rng.gen_bool(cc.tail_prob) {
@@ -259,45 +278,29 @@ pub fn draw_claim(
     .ceil()
     .max(1.0);
     let close_days = close_days.min(1e6) as i32;
-    let closed = reported + close_days;
     let reopen = rng.gen_bool(cc.reopen_prob);
-    let reopen_day = closed + rng.gen_range(30..=540);
+    let reopen_day = reported + close_days + rng.gen_range(30..=540);
     let lost_time = rng.gen_bool(cc.lost_time_prob);
     let expense_share = rng.gen_range(0.04..0.12) + if litigated { 0.10 } else { 0.0 };
     let indemnity_share = if lost_time { rng.gen_range(0.30..0.55) } else { 0.0 };
-    let r = rng.gen_range(0.75..0.95);
+    let reopened_paid = rng.gen_range(0.75..0.95);
     let noise = lognormal(rng, (-RESERVE_SIGMA * RESERVE_SIGMA / 2.0).exp(), RESERVE_SIGMA);
     if reported > valuation {
-        return None;
+        return Drawn::Unreported { ultimate };
     }
-    let (status, closed_date, paid, reserve) = if closed <= valuation {
-        if reopen && reopen_day <= valuation {
-            (ClaimStatus::Reopened, Some(closed), r * ultimate, (1.0 - r) * ultimate * noise)
-        } else {
-            (ClaimStatus::Closed, Some(closed), ultimate, 0.0)
-        }
-    } else {
-        let age = f64::from(valuation - reported);
-        let fraction = 0.1 + 0.8 * (age / f64::from(close_days)).min(1.0);
-        (ClaimStatus::Open, None, fraction * ultimate, (1.0 - fraction) * ultimate * noise)
-    };
-    let paid_cents = (paid * 100.0).round() as i64;
-    let indemnity = (paid_cents as f64 * indemnity_share).round() as i64;
-    let expense = (paid_cents as f64 * expense_share).round() as i64;
-    Some(ClaimDraft {
-        origin,
+    let course = Course {
         reported,
-        status,
-        closed: closed_date,
-        medical: paid_cents - indemnity - expense,
-        indemnity,
-        expense,
-        reserve: if status.is_open() { ((reserve * 100.0).round() as i64).max(MIN_RESERVE_CENTS) } else { 0 },
-        litigated,
+        close_days,
+        reopen_day: reopen.then_some(reopen_day),
         ultimate,
-        lost_time,
+        indemnity_share,
+        expense_share,
+        reopened_paid,
+        noise,
         initial: 0,
-    })
+    };
+    let value = course.value_at(valuation, Reserves::Unbiased);
+    Drawn::Reported(ClaimDraft { origin, litigated, lost_time, course, value })
 }
 
 /// The case estimate set at first report, in cents: LogNormal around a share
@@ -305,13 +308,14 @@ pub fn draw_claim(
 /// least $250.
 pub fn initial_estimate(rng: &mut ChaCha8Rng, claim: &ClaimDraft) -> i64 {
     let share = if claim.lost_time { ESTIMATE_SHARE_LOST_TIME } else { ESTIMATE_SHARE };
-    let dollars = lognormal(rng, share * claim.ultimate, ESTIMATE_SIGMA).round().max(ESTIMATE_FLOOR_DOLLARS);
+    let dollars = lognormal(rng, share * claim.course.ultimate, ESTIMATE_SIGMA).round().max(ESTIMATE_FLOOR_DOLLARS);
     dollars.min(1e12) as i64 * 100
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::generate::development::MIN_RESERVE_CENTS;
     use crate::generate::random::stream;
     use crate::generate::values::days_from_civil;
 
@@ -355,9 +359,12 @@ mod tests {
             let n = 40_000;
             let mut sum = 0.0;
             for _ in 0..n {
-                let c = draw_claim(&mut rng, claim_origin(injury), class, Group::PublicSafety, 2.0, injury + 3_000_000)
-                    .unwrap();
-                sum += (c.medical + c.indemnity + c.expense + c.reserve) as f64 / 100.0;
+                let Drawn::Reported(c) =
+                    draw_claim(&mut rng, claim_origin(injury), class, Group::PublicSafety, 2.0, injury + 3_000_000)
+                else {
+                    panic!("a claim reported after 3,000,000 days")
+                };
+                sum += c.value.incurred() as f64 / 100.0;
             }
             let mean = sum / n as f64;
             let expected = expected_claim_cost(class, Group::PublicSafety, 2.0);
@@ -373,15 +380,18 @@ mod tests {
         let mut seen = [0usize; 3];
         for i in 0..5000 {
             let class = i % 5;
-            let Some(c) = draw_claim(&mut rng, origin, class, Group::Office, 0.0, valuation) else { continue };
-            assert!(c.reported >= c.origin.injury_day && c.reported <= valuation);
+            let Drawn::Reported(claim) = draw_claim(&mut rng, origin, class, Group::Office, 0.0, valuation) else {
+                continue;
+            };
+            let (c, reported) = (claim.value, claim.course.reported);
+            assert!(reported >= claim.origin.injury_day && reported <= valuation);
             assert!(c.medical >= 0 && c.indemnity >= 0 && c.expense >= 0);
             match c.status {
                 ClaimStatus::Closed => {
                     seen[0] += 1;
                     assert_eq!(c.reserve, 0);
                     let closed = c.closed.unwrap();
-                    assert!(closed > c.reported && closed <= valuation);
+                    assert!(closed > reported && closed <= valuation);
                 }
                 ClaimStatus::Open => {
                     seen[1] += 1;

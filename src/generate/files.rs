@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::params::GenerateParams;
+use super::valuations::{ULTIMATES_FILE, VALUATIONS_FILE};
 use super::{BAD_ROWS_FILE, DEPARTMENTS_FILE, EXPOSURE_FILE, GenerateError};
 use crate::export::{CsvRow, StagedFolder, StagedWriter, csv_bytes};
 use crate::ingest::Reason;
@@ -129,13 +130,24 @@ pub fn write_bad_rows(folder: &mut StagedFolder, entries: &[BadRowEntry]) -> Res
 
 /// Drops files of an earlier run that this run does not write.
 pub fn drop_stale(params: &GenerateParams, folder: &mut StagedFolder) {
-    let mut stale =
-        vec!["injuries.csv.gz", "claims.csv.gz", "exposure.csv.gz", "departments.csv.gz", "establishments.csv.gz"];
+    // claim_valuations.csv is an input too (claim development reads it), so
+    // a compressed copy of an earlier one would stand beside this run's.
+    let mut stale = vec![
+        "injuries.csv.gz",
+        "claims.csv.gz",
+        "exposure.csv.gz",
+        "departments.csv.gz",
+        "establishments.csv.gz",
+        "claim_valuations.csv.gz",
+    ];
     if !params.with_exposure {
         stale.push(EXPOSURE_FILE);
     }
     if !params.with_departments {
         stale.push(DEPARTMENTS_FILE);
+    }
+    if !params.valuations {
+        stale.extend([VALUATIONS_FILE, ULTIMATES_FILE]);
     }
     for name in stale {
         folder.drop_existing(name);

@@ -23,6 +23,12 @@ pub struct GenerateParams {
     /// truth keeps μ, the mean before the draw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub overdispersion: Option<f64>,
+    /// Write claim_valuations.csv and truth_ultimates.csv, with open
+    /// claims' case estimates developing from the initial estimate. Left
+    /// out of params.json when off, so earlier folders' parameters read
+    /// the same.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub valuations: bool,
 }
 
 impl Default for GenerateParams {
@@ -38,6 +44,7 @@ impl Default for GenerateParams {
             with_departments: true,
             scale: 1.0,
             overdispersion: None,
+            valuations: false,
         }
     }
 }
@@ -52,6 +59,8 @@ pub struct GeneratedSummary {
     /// Rows of establishments.csv (standing rows and year rows).
     pub establishments: usize,
     pub bad_rows: usize,
+    /// Rows of claim_valuations.csv; 0 without `--valuations`.
+    pub valuations: usize,
 }
 
 /// The months of the run and the valuation date.

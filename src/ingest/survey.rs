@@ -20,15 +20,22 @@ pub struct UnreadFile {
 }
 
 /// Files the folder may hold besides the inputs without being reported:
-/// the config, and `establishments.csv` (any of its three forms), an input
+/// the config, `establishments.csv` (any of its three forms), an input
 /// of the data contract that only `riskrank osha` reads (§11), so the
 /// monthly jobs pass it over as they pass over the OSHA columns of
-/// injuries.csv.
+/// injuries.csv, and `claim_valuations.csv` (in the same three forms),
+/// the claims' monthly valuations, which claim development reads and the
+/// monthly jobs pass over.
 fn expected(name: &str) -> bool {
-    let establishments = FileKind::Establishments.stem();
     name == crate::config::FILE
-        || ["csv", "csv.gz", "parquet"].iter().any(|ext| name == format!("{establishments}.{ext}"))
+        || [FileKind::Establishments.stem(), CLAIM_VALUATIONS_STEM]
+            .iter()
+            .any(|stem| ["csv", "csv.gz", "parquet"].iter().any(|ext| name == format!("{stem}.{ext}")))
 }
+
+/// The stem of the claims' monthly valuations (`riskrank generate
+/// --valuations` writes `claim_valuations.csv`).
+const CLAIM_VALUATIONS_STEM: &str = "claim_valuations";
 
 /// The files of `dir` other than `read` (the inputs located), in name order.
 pub fn survey(dir: &Path, read: &[&PathBuf]) -> Vec<UnreadFile> {
@@ -74,6 +81,9 @@ fn classify(name: String) -> UnreadFile {
         _ if lower == "truth.csv" => {
             ("the generator's ground truth, not an input: `backtest --truth FILE` reads it".to_string(), None)
         }
+        _ if lower == "truth_ultimates.csv" => {
+            ("the generator's ground truth (the claims' realised ultimates), not an input".to_string(), None)
+        }
         _ if lower.starts_with("truth") && csv => ("the generator's ground truth, not an input".to_string(), None),
         _ if matches!(ext, "xlsx" | "xlsm" | "xls" | "ods") => {
             ("a spreadsheet workbook, not one of the inputs".to_string(), None)
@@ -97,14 +107,16 @@ mod tests {
         assert_eq!(c("claim.csv").stands_for, Some(FileKind::Claims));
         assert_eq!(c("truth.csv").stands_for, None);
         assert_eq!(c("truth_departments.csv").stands_for, None);
+        assert_eq!(c("truth_ultimates.csv").stands_for, None);
+        assert!(c("truth_ultimates.csv").reason.contains("ground truth"));
         assert_eq!(c("params.json").stands_for, None);
         assert_eq!(c("notes.txt").stands_for, None);
     }
 
     #[test]
-    fn the_config_and_establishments_are_not_listed() {
+    fn the_config_establishments_and_claim_valuations_are_not_listed() {
         let dir = tempfile::tempdir().unwrap();
-        for name in ["riskrank.toml", "establishments.csv", "notes.txt", "Establishments.csv"] {
+        for name in ["riskrank.toml", "establishments.csv", "notes.txt", "Establishments.csv", "claim_valuations.csv"] {
             std::fs::write(dir.path().join(name), "x").unwrap();
         }
         let names: Vec<String> = survey(dir.path(), &[]).into_iter().map(|u| u.name).collect();
