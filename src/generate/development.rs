@@ -134,7 +134,10 @@ impl Course {
             Reserves::CaseEstimate => {
                 let h = (age / f64::from(self.close_days)).min(1.0);
                 let initial = self.initial as f64 / 100.0;
-                let incurred = initial + (self.ultimate - initial) * h;
+                // Case reserves are strengthened late (h², not h): most of a
+                // claim's development comes in the second half of its life,
+                // as adverse development does in workers' compensation.
+                let incurred = initial + (self.ultimate - initial) * h * h;
                 let paid = incurred * (0.1 + 0.8 * h);
                 (paid, incurred - paid)
             }
@@ -167,10 +170,10 @@ mod tests {
         assert_eq!((at_report.status, at_report.incurred()), (ClaimStatus::Open, 300_000));
         assert_eq!(at_report.paid(), 30_000);
         let half = c.value_at(1_050, Reserves::CaseEstimate);
-        // incurred 3,000 + 7,000 / 2 = 6,500 dollars, paid half of it.
-        assert_eq!((half.incurred(), half.paid()), (650_000, 325_000));
-        assert_eq!(half.indemnity, 130_000);
-        assert_eq!(half.expense, 32_500);
+        // incurred 3,000 + 7,000 / 4 = 4,750 dollars, paid half of it.
+        assert_eq!((half.incurred(), half.paid()), (475_000, 237_500));
+        assert_eq!(half.indemnity, 95_000);
+        assert_eq!(half.expense, 23_750);
         let closed = c.value_at(1_100, Reserves::CaseEstimate);
         assert_eq!(
             (closed.status, closed.closed, closed.incurred(), closed.reserve),

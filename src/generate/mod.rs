@@ -218,8 +218,8 @@
 //!
 //! With `--valuations` open claims are valued instead along a development
 //! path that starts from the initial estimate `I`: on a day t after the
-//! report, with h = min(1, (t − reported) / S), incurred = I + (U − I) h
-//! (falling toward U when I > U), paid = incurred × (0.1 + 0.8 h) and
+//! report, with h = min(1, (t − reported) / S), incurred = I + (U − I) h²
+//! (reserves strengthened late; falling toward U when I > U), paid = incurred × (0.1 + 0.8 h) and
 //! reserve = incurred − paid, at least $50. Closed and reopened claims are
 //! valued as above (from the closing day paid = U; from the reopening day
 //! the reopened paid and reserve, the paid amount dropping from U to r U),

@@ -138,7 +138,7 @@ impl FileKind {
     pub const ALL: [FileKind; 4] = [FileKind::Departments, FileKind::Injuries, FileKind::Claims, FileKind::Exposure];
 
     /// The file name without `.csv` / `.csv.gz`.
-    pub fn stem(self) -> &'static str {
+    pub const fn stem(self) -> &'static str {
         match self {
             FileKind::Departments => "departments",
             FileKind::Injuries => "injuries",
@@ -331,7 +331,8 @@ pub fn load<S: RecordSink>(dir: &Path, options: &LoadOptions, sink: S) -> Result
         return Err(IngestError::NoData { dir: dir.to_path_buf() });
     }
     check_mapping(&options.input)?;
-    let located: Vec<&PathBuf> = [&dept_path, &inj_path, &clm_path, &exp_path, &val_path].into_iter().flatten().collect();
+    let located: Vec<&PathBuf> =
+        [&dept_path, &inj_path, &clm_path, &exp_path, &val_path].into_iter().flatten().collect();
     let unread = survey::survey(dir, &located);
 
     let mut ctx = Context {
@@ -374,7 +375,8 @@ pub fn load<S: RecordSink>(dir: &Path, options: &LoadOptions, sink: S) -> Result
     }
     if let (Some(path), Some(index)) = (&val_path, index) {
         ctx.claims = Some(std::sync::Arc::new(index));
-        let outcome = read_file::<valuations::Valuations, _>(path, &ctx, &options.input, &mut sink, |k, r| k.valuation(r))?;
+        let outcome =
+            read_file::<valuations::Valuations, _>(path, &ctx, &options.input, &mut sink, |k, r| k.valuation(r))?;
         files.push(outcome.report);
         quarantine.extend(outcome.quarantine);
     }

@@ -35,7 +35,7 @@ fn expected(name: &str) -> bool {
 
 /// The stem of the claims' monthly valuations (`riskrank generate
 /// --valuations` writes `claim_valuations.csv`).
-const CLAIM_VALUATIONS_STEM: &str = "claim_valuations";
+const CLAIM_VALUATIONS_STEM: &str = FileKind::ClaimValuations.stem();
 
 /// The files of `dir` other than `read` (the inputs located), in name order.
 pub fn survey(dir: &Path, read: &[&PathBuf]) -> Vec<UnreadFile> {

@@ -24,8 +24,8 @@ use serde::Serialize;
 use crate::codes::CodeKind;
 use crate::ingest::{FileReport, Loaded, RecordSink, ValuationRecord};
 use crate::metrics::{self, Rates, Totals};
-pub use valuation::{DepartmentTriangles, Triangles, ValuationHistory};
 use crate::schema::{self, Cents, ClaimRecord, Department, ExposureRecord, InjuryRecord, Month, OshaClass};
+pub use valuation::{DepartmentTriangles, Triangles, ValuationHistory};
 
 /// Counts of WCIO codes among a period's recordable cases.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -101,7 +101,12 @@ pub struct PanelBuilder {
 
 impl PanelBuilder {
     pub fn new(claim_cap: Cents) -> Self {
-        PanelBuilder { claim_cap, index: FxHashMap::default(), cells: Vec::new(), valuations: ValuationHistory::default() }
+        PanelBuilder {
+            claim_cap,
+            index: FxHashMap::default(),
+            cells: Vec::new(),
+            valuations: ValuationHistory::default(),
+        }
     }
 
     fn cell(&mut self, department: &str, month: Month) -> &mut DepartmentMonth {

@@ -177,7 +177,14 @@ mod tests {
     use crate::schema::ClaimStatus;
     use jiff::civil::Date;
 
-    fn record<'a>(claim: &'a str, dept: &Arc<str>, injury: Date, valued: Date, paid: i64, reserve: i64) -> ValuationRecord<'a> {
+    fn record<'a>(
+        claim: &'a str,
+        dept: &Arc<str>,
+        injury: Date,
+        valued: Date,
+        paid: i64,
+        reserve: i64,
+    ) -> ValuationRecord<'a> {
         ValuationRecord {
             claim_id: claim.into(),
             valuation_date: valued,

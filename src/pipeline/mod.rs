@@ -25,9 +25,9 @@ use crate::gate::{self, GateInput, Verdict};
 use crate::ingest::{self, FileKind, IngestError, LoadOptions, Loaded, RecordSink};
 use crate::model::ModelError;
 use crate::model::backtest::Truth;
+use crate::model::development::monthly::{self, MonthlyDevelopment};
 use crate::model::file::InputDigest;
 use crate::model::glm::GlmError;
-use crate::model::development::monthly::{self, MonthlyDevelopment};
 use crate::panel::{Panel, PanelBuilder};
 use crate::schema::Month;
 

@@ -23,11 +23,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::TierCutoffs;
 use crate::metrics::BASE_HOURS;
+use crate::model::development::monthly::MonthlyDevelopment;
 use crate::model::features::{self, FeatureRow, TargetHours};
 use crate::model::file::ModelFile;
 use crate::model::frequency::{self, Experience, RiskModel};
 use crate::model::glm::GlmError;
-use crate::model::development::monthly::MonthlyDevelopment;
 use crate::model::structural::StructuralParams;
 use crate::panel::Panel;
 use crate::schema::{Cents, Month};

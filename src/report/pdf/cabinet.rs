@@ -3,13 +3,13 @@
 //! as needed, the city trend, the cause Pareto) and its data dictionary,
 //! built one page at a time in the order the template prints them.
 
-use crate::report::advice;
 use super::PdfError;
 use super::markup::{
     DASH, Entries, V, count, dollars, fixed, horizon_text, interval, main_file, money, month_long, months_word,
     rank_change, rate, s, signed_pct, stat,
 };
 use crate::rank::VersusCity;
+use crate::report::advice;
 use crate::report::charts;
 use crate::report::data::{Coverage, Mover, RankingRow, ReportData, RiskTier, Trust};
 

@@ -4,12 +4,12 @@
 //! department's own [`DepartmentReport`] and city-wide figures are used:
 //! no other department is named.
 
-use crate::report::advice;
 use super::PdfError;
 use super::markup::{
     DASH, Entries, V, class_word, count, dollars, fixed, horizon_text, interval, main_file, measure, money, month_long,
     opt_count, pct, rate, s, stat,
 };
+use crate::report::advice;
 use crate::report::charts;
 use crate::report::data::{CaseLine, DepartmentReport, MixShare, PRIVACY_LABEL, ReportData};
 
