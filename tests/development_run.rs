@@ -26,11 +26,16 @@ fn generate(dir: &Path) {
 
 /// truth_ultimates.csv's ultimate incurred by accident month, city-wide.
 fn true_ultimates(dir: &Path) -> BTreeMap<String, f64> {
+    true_column(dir, "ultimate_incurred")
+}
+
+/// A column of truth_ultimates.csv summed by accident month, city-wide.
+fn true_column(dir: &Path, column: &str) -> BTreeMap<String, f64> {
     let mut reader = csv::Reader::from_path(dir.join("truth_ultimates.csv")).expect("truth_ultimates.csv");
     let header = reader.headers().expect("header").clone();
     let (month, ultimate) = (
         header.iter().position(|h| h == "month").expect("month column"),
-        header.iter().position(|h| h == "ultimate_incurred").expect("ultimate_incurred column"),
+        header.iter().position(|h| h == column).expect("the column"),
     );
     let mut out = BTreeMap::new();
     for record in reader.records() {
@@ -161,6 +166,15 @@ fn the_ranking_loss_rates_and_reports_use_the_developed_incurred() {
         predicted_developed += number(d, "predicted_incurred");
         predicted_raw += number(r, "predicted_incurred");
     }
+    // Claims incurred but not reported: the reported-count triangle of
+    // claims.csv alone, developed, against the generator's true count.
+    let as_of: Month = month_folder(&developed_out).file_name().unwrap().to_string_lossy().parse().unwrap();
+    let claims = true_column(&developed_dir, "claims");
+    let true_claims: f64 = Month::range(as_of.plus(-11), as_of).map(|m| claims[&m.to_string()]).sum();
+    let reported: f64 = developed.values().map(|r| number(r, "trailing12_claims")).sum();
+    let ultimate: f64 = raw.values().map(|r| number(r, "trailing12_claims_ultimate")).sum();
+    println!("claims of the last 12 months: true {true_claims}, reported {reported}, developed {ultimate:.1}");
+    assert!(reported < true_claims && (ultimate / true_claims - 1.0).abs() < 0.02, "{ultimate} vs {true_claims}");
     // The cost model learnt from developed incurred, so it predicts more,
     // and cost_rank follows its prediction.
     assert!(predicted_developed > 1.05 * predicted_raw, "{predicted_developed:.0} vs {predicted_raw:.0}");

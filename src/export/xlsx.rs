@@ -133,6 +133,7 @@ const COUNTS: &[&str] = &[
     "rank_high",
     "rank_change",
     "cost_rank",
+    "trailing12_claims",
     "deaths",
     "days_away_cases",
     "restricted_cases",

@@ -182,8 +182,7 @@ fn check_dates(valuation: Date, claim: &IndexedClaim) -> Result<(), Rejection> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::{LoadOptions, load};
-    use crate::panel::PanelBuilder;
+    use crate::ingest::{Discard, LoadOptions, load};
 
     fn folder(valuations: &str) -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
@@ -210,7 +209,7 @@ mod tests {
         );
         let dir = folder(&text);
         let options = LoadOptions::new(Some(Month::of(Date::new(2024, 6, 30).unwrap())));
-        let loaded = load(dir.path(), &options, PanelBuilder::default()).unwrap();
+        let loaded = load(dir.path(), &options, Discard).unwrap();
         let report = loaded.report(FileKind::ClaimValuations).unwrap();
         assert_eq!((report.read, report.accepted, report.quarantined), (7, 2, 5));
         let bad: Vec<(u64, &str, Reason)> =
@@ -238,7 +237,7 @@ mod tests {
         )
         .unwrap();
         let options = LoadOptions::new(Some(Month::of(Date::new(2024, 6, 30).unwrap())));
-        let loaded = load(dir.path(), &options, PanelBuilder::default()).unwrap();
+        let loaded = load(dir.path(), &options, Discard).unwrap();
         let q: Vec<_> = loaded.quarantined(FileKind::ClaimValuations).collect();
         assert_eq!(q.len(), 1);
         assert!(q[0].detail.contains("after the claim's valuation in claims.csv (2024-05-31)"), "{}", q[0].detail);

@@ -70,6 +70,12 @@ pub struct DepartmentMonth {
     /// have a reported date, and how many claims that is.
     pub report_lag_days: u64,
     pub reported_claims: u64,
+    /// This month's claims by the month they were reported in, as months
+    /// after the accident month (0: the same month; a claim without a
+    /// reported date counts as reported then): the reported-count
+    /// triangle's row, which claims.csv alone gives.
+    #[serde(skip)]
+    pub reported_after: BTreeMap<u16, u32>,
     pub mix: CodeMix,
 }
 
@@ -78,6 +84,9 @@ impl DepartmentMonth {
         self.totals.add(&o.totals);
         self.report_lag_days += o.report_lag_days;
         self.reported_claims += o.reported_claims;
+        for (lag, n) in &o.reported_after {
+            *self.reported_after.entry(*lag).or_default() += n;
+        }
         self.mix.add(&o.mix);
     }
 
@@ -183,6 +192,8 @@ impl RecordSink for PanelBuilder {
         t.incurred += incurred;
         t.incurred_to_date += incurred;
         t.incurred_capped += metrics::capped(incurred, cap);
+        let reported_month = r.reported_date.map_or(0, |d| Month::of(d).since(Month::of(r.injury_date)).max(0));
+        *cell.reported_after.entry(u16::try_from(reported_month).unwrap_or(u16::MAX)).or_default() += 1;
         if let Some(reported) = r.reported_date {
             let lag = schema::day_number(reported) - schema::day_number(r.injury_date);
             cell.report_lag_days += u64::try_from(lag).unwrap_or(0);
@@ -363,6 +374,30 @@ impl Panel {
             w.exposed_months = w.exposed_months.max(dw.exposed_months);
         }
         w
+    }
+
+    /// Department `d`'s cumulative reported-claim counts by accident month
+    /// (rows from `start`) and development month (1 = reported by the end
+    /// of the accident month), to the panel's end.
+    pub fn reported_counts(&self, d: usize) -> Vec<Vec<f64>> {
+        let months = &self.departments[d].months;
+        months
+            .iter()
+            .enumerate()
+            .map(|(i, m)| {
+                let ages = months.len() - i;
+                let mut row = vec![0.0; ages];
+                for (&lag, &n) in &m.reported_after {
+                    if let Some(cell) = row.get_mut(usize::from(lag)) {
+                        *cell += f64::from(n);
+                    }
+                }
+                for a in 1..ages {
+                    row[a] += row[a - 1];
+                }
+                row
+            })
+            .collect()
     }
 
     /// The code mix of a department (or the city, with `None`) over `from..=to`.

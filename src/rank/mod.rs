@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::TierCutoffs;
 use crate::metrics::BASE_HOURS;
-use crate::model::development::monthly::MonthlyDevelopment;
+use crate::model::development::monthly::{self, MonthlyDevelopment};
 use crate::model::features::{self, FeatureRow, TargetHours};
 use crate::model::file::ModelFile;
 use crate::model::frequency::{self, Experience, RiskModel};
@@ -160,6 +160,13 @@ pub struct RankingRow {
     pub trailing12_incurred_low: Option<Cents>,
     #[serde(default)]
     pub trailing12_incurred_high: Option<Cents>,
+    /// Claims of the trailing 12 accident months reported by the as-of
+    /// month, and the number expected when all are in (the reported-count
+    /// triangle developed, `model::development::monthly::ultimate_claims`).
+    #[serde(default)]
+    pub trailing12_claims: u64,
+    #[serde(default)]
+    pub trailing12_claims_ultimate: Option<f64>,
     /// Trailing-12 recordables over what the model expected for them.
     pub actual_to_expected: Option<f64>,
     /// The 90% range of the rank: the ranks the department would take at
@@ -328,6 +335,7 @@ pub fn rank(
     let incurred = m.predict_incurred(panel, &rows, &cases);
     let explained = explain::explain(&m.frequency, &rows, &cases, applied, panel.has_exposure);
     let peer_weights = features::peer_weights(panel, params.as_of, 36);
+    let ultimate_claims = monthly::ultimate_claims(panel);
 
     let scores = scores(panel, &rows, &cases, &incurred);
     let unranked = (0..panel.departments.len())
@@ -349,6 +357,7 @@ pub fn rank(
         peer_weights: &peer_weights,
         explained: &explained,
         simulated: &simulated,
+        ultimate_claims: ultimate_claims.as_deref(),
     };
     let mut rows_out: Vec<RankingRow> = scores.iter().enumerate().map(|(i, s)| shared.row(i, s)).collect();
     let ranges: BTreeMap<String, (u32, u32)> = scores
@@ -406,9 +415,17 @@ struct RowInputs<'a> {
     peer_weights: &'a [f64],
     explained: &'a BTreeMap<usize, Explanation>,
     simulated: &'a simulate::Simulated,
+    ultimate_claims: Option<&'a [Vec<f64>]>,
 }
 
 impl RowInputs<'_> {
+    /// The ultimate claims of the department's trailing 12 accident months.
+    fn trailing12_ultimate_claims(&self, d: usize) -> Option<f64> {
+        let months = self.ultimate_claims?.get(d)?;
+        let end = (self.params.as_of.since(self.panel.start) + 1).clamp(0, months.len() as i32) as usize;
+        Some(months[end.saturating_sub(12)..end].iter().sum())
+    }
+
     /// The row of the `i`-th scored department, before ordering.
     fn row(&self, i: usize, s: &Score) -> RankingRow {
         let (low, high) = total_interval(self.model, s);
@@ -433,6 +450,8 @@ impl RowInputs<'_> {
             trailing12_dart: r12.dart,
             trailing12_incurred: t12.all.incurred,
             trailing12_incurred_to_date: t12.all.incurred_to_date,
+            trailing12_claims: t12.all.claims,
+            trailing12_claims_ultimate: self.trailing12_ultimate_claims(s.department),
             actual_to_expected: self.actual_to_expected[s.department],
             rank_low: 0,
             rank_high: 0,

@@ -310,6 +310,28 @@ pub fn incurred_basis(ranking: &Ranking) -> String {
     )
 }
 
+/// The claims of the last 12 accident months still to be reported, from
+/// the reported-count triangle; `None` when under half a claim.
+pub fn unreported_claims(reported: u64, ultimate: Option<f64>) -> Option<String> {
+    let missing = ultimate? - reported as f64;
+    (missing >= 0.5).then(|| {
+        let n = missing.round() as u64;
+        format!("about {n} more {} of these months expected to be reported", if n == 1 { "claim" } else { "claims" })
+    })
+}
+
+/// The city's claims of the last 12 months: reported, and expected in all.
+pub fn city_claims(ranking: &Ranking) -> String {
+    let reported: u64 = ranking.rows.iter().map(|r| r.trailing12_claims).sum();
+    let ultimate: f64 = ranking.rows.iter().filter_map(|r| r.trailing12_claims_ultimate).sum();
+    match unreported_claims(reported, Some(ultimate)) {
+        Some(more) => format!(
+            "Claims of the last 12 months: {reported} reported, {more} (report lags in claims.csv, chain ladder)."
+        ),
+        None => format!("Claims of the last 12 months: {reported} reported; none more expected."),
+    }
+}
+
 /// One department's trailing-12 incurred: to date and, when developed,
 /// the estimated ultimate with its 90% interval.
 pub fn incurred_line(row: &RankingRow) -> String {

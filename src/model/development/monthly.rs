@@ -17,6 +17,12 @@
 //!   with the hours worked as exposure (the department's own loss per hour
 //!   over every accident month's "used-up" hours); chain ladder when the
 //!   department has no hours.
+//! - **Claim counts** need no valuation history: claims.csv's reported
+//!   dates give each department's reported-count triangle (age 1 = reported
+//!   by the end of the accident month), developed the same way (city
+//!   factors, credibility by claim count, chain ladder) to the ultimate
+//!   number of claims per accident month: the difference is the claims
+//!   incurred but not yet reported.
 //! - **Interval.** Mack's standard error of the chain-ladder ultimate of
 //!   the trailing 12 accident months, with the city's σ² (under Mack's
 //!   model Var(C(k+1) | C(k)) = σ²(k)·C(k), and a sum of independent
@@ -83,6 +89,30 @@ pub fn develop(panel: &Panel) -> Option<MonthlyDevelopment> {
         .map(|(d, t)| department(panel, d, t, &city_incurred, &city_capped))
         .collect();
     Some(MonthlyDevelopment { city: city_incurred, departments })
+}
+
+/// Each department's ultimate number of claims per accident month of the
+/// panel (see the module docs); `None` when no claim has a base to
+/// develop from.
+pub fn ultimate_claims(panel: &Panel) -> Option<Vec<Vec<f64>>> {
+    let counts: Vec<Vec<Vec<f64>>> = (0..panel.departments.len()).map(|d| panel.reported_counts(d)).collect();
+    let mut city = counts.first()?.clone();
+    for rows in &counts[1..] {
+        for (a, b) in city.iter_mut().zip(rows) {
+            a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+        }
+    }
+    let city_factors = factors_of(&city)?;
+    let ultimates = counts
+        .iter()
+        .map(|rows| {
+            let claims: f64 = rows.iter().filter_map(|r| r.last()).sum();
+            let z = (claims / FULL_CREDIBILITY_CLAIMS).sqrt().min(1.0);
+            let f = blend(factors_of(rows).as_ref(), &city_factors, z);
+            rows.iter().map(|r| r.last().copied().unwrap_or(0.0) * f.cdf[r.len() - 1]).collect()
+        })
+        .collect();
+    Some(ultimates)
 }
 
 /// Writes the estimated ultimates into the panel's `incurred` and
@@ -214,6 +244,33 @@ mod tests {
         assert!((b.cdf[0] - 3.375).abs() < 1e-12 && (b.cdf[1] - 1.5).abs() < 1e-12);
         assert_eq!(blend(None, &city, 1.0).ata, city.ata);
         assert_eq!(b.sigma, city.sigma);
+    }
+
+    #[test]
+    fn late_reported_claims_are_counted_in_the_ultimate() {
+        use crate::panel::{DepartmentMonth, DepartmentSeries};
+        use crate::schema::Month;
+        // Every accident month has 10 claims: 6 reported in the month, 4 the next.
+        let month = |lags: &[(u16, u32)]| DepartmentMonth {
+            reported_after: lags.iter().copied().collect(),
+            ..DepartmentMonth::default()
+        };
+        let start = Month::from_index(2024 * 12);
+        let mut months = vec![month(&[(0, 6), (1, 4)]); 5];
+        months.push(month(&[(0, 6)]));
+        let series = DepartmentSeries { code: "A".into(), name: "A".into(), group: None, months };
+        let panel = Panel {
+            start,
+            end: start.plus(5),
+            has_exposure: false,
+            departments: vec![series],
+            unexposed_activity: Vec::new(),
+            claim_cap: Cents(0),
+            triangles: None,
+        };
+        let u = ultimate_claims(&panel).unwrap();
+        assert_eq!(u[0][..5], [10.0; 5]);
+        assert!((u[0][5] - 10.0).abs() < 1e-9, "{}", u[0][5]);
     }
 
     #[test]

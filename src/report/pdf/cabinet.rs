@@ -236,7 +236,7 @@ impl<'a> Cabinet<'a> {
              12 months to {}. {} A/E: trailing-12 recordables over what the model expected for them. {DASH}: not \
              available.",
             month_long(r.as_of),
-            advice::incurred_basis(r)
+            advice::incurred_basis(r) + " " + &advice::city_claims(r)
         );
         vec![
             ("ranking-rule", s(format!("Tier rule: {}", self.data.tier_rule))),

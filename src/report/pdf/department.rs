@@ -211,8 +211,10 @@ impl<'a> Department<'a> {
                     "incurred to date, last 12 months"
                 },
                 Some(format!(
-                    "{} · {} open {} · {} predicted",
+                    "{}{} · {} open {} · {} predicted",
                     advice::incurred_line(row),
+                    advice::unreported_claims(row.trailing12_claims, row.trailing12_claims_ultimate)
+                        .map_or_else(String::new, |more| format!(" · {more}")),
                     count(dept.open_claims),
                     if dept.open_claims == 1 { "claim" } else { "claims" },
                     dollars(row.predicted_incurred)
