@@ -56,7 +56,8 @@ fn the_run_writes_every_report_and_they_read_right() {
     assert_eq!(
         header,
         "rank,department,name,group,risk_tier,versus_city,predicted_cases,predicted_cases_low,predicted_cases_high,\
-predicted_rate,predicted_incurred,trailing12_trir,trailing12_dart,trailing12_incurred,actual_to_expected,rank_low,\
+predicted_rate,predicted_incurred,trailing12_trir,trailing12_dart,trailing12_incurred,trailing12_incurred_to_date,\
+trailing12_incurred_low,trailing12_incurred_high,trailing12_claims,trailing12_claims_ultimate,actual_to_expected,rank_low,\
 rank_high,rank_change,rank_change_vs,cost_rank,credibility_z,peer_weight,top_driver,driver_1,driver_1_share,driver_2,\
 driver_2_share,driver_3,driver_3_share,contribution_peer_group,contribution_own_level,contribution_trend,\
 contribution_season,contribution_case_mix,contribution_lost_time,contribution_report_lag,contribution_size,\
