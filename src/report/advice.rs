@@ -332,6 +332,16 @@ pub fn city_claims(ranking: &Ranking) -> String {
     }
 }
 
+/// The short form of [`incurred_line`] under the figure it qualifies.
+pub fn incurred_short(row: &RankingRow) -> String {
+    match (row.trailing12_incurred_low, row.trailing12_incurred_high) {
+        (Some(low), Some(high)) => {
+            format!("{} to date; 90% {}–{}", money(row.trailing12_incurred_to_date), money(low), money(high))
+        }
+        _ => "as valued, not developed".to_string(),
+    }
+}
+
 /// One department's trailing-12 incurred: to date and, when developed,
 /// the estimated ultimate with its 90% interval.
 pub fn incurred_line(row: &RankingRow) -> String {

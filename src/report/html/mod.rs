@@ -28,6 +28,7 @@ use super::charts::{
 use super::data::{DepartmentReport, ReportData};
 use super::pdf::markup::{count, dollars, fixed, horizon_text, interval, month_long, pct, rank_change, rate};
 use crate::rank::{RankingRow, RiskTier};
+use crate::report::advice;
 
 /// Which page to render.
 #[derive(Debug, Clone, Copy)]
@@ -222,6 +223,7 @@ fn cabinet(data: &ReportData) -> Result<String, HtmlError> {
         city_rate => rate(Some(r.city_predicted)),
         summary => &data.summary,
         tier_rule => &data.tier_rule,
+        incurred_basis => advice::incurred_basis(r) + " " + &advice::city_claims(r),
         rows => r.rows.iter().map(TableRow::new).collect::<Vec<_>>(),
         groups => groups,
         movers => movers,
@@ -259,6 +261,8 @@ fn department(data: &ReportData, dept: &DepartmentReport) -> Result<String, Html
         why => &dept.why,
         change => &dept.change,
         lean => &dept.lean,
+        incurred => advice::incurred_line(row),
+        unreported => advice::unreported_claims(row.trailing12_claims, row.trailing12_claims_ultimate),
         actions => actions,
         waterfall_svg => inline_svg(drivers_waterfall_svg(row)?),
         trend_svg => inline_svg(department_trend_svg(dept)?),

@@ -211,13 +211,10 @@ impl<'a> Department<'a> {
                     "incurred to date, last 12 months"
                 },
                 Some(format!(
-                    "{}{} · {} open {} · {} predicted",
-                    advice::incurred_line(row),
-                    advice::unreported_claims(row.trailing12_claims, row.trailing12_claims_ultimate)
-                        .map_or_else(String::new, |more| format!(" · {more}")),
+                    "{} · {} open {}",
+                    advice::incurred_short(row),
                     count(dept.open_claims),
                     if dept.open_claims == 1 { "claim" } else { "claims" },
-                    dollars(row.predicted_incurred)
                 )),
             ),
         ]
@@ -233,9 +230,12 @@ impl<'a> Department<'a> {
             (None, Some(note)) => format!(" {note}"),
             (None, None) => String::new(),
         };
+        let unreported = advice::unreported_claims(row.trailing12_claims, row.trailing12_claims_ultimate)
+            .map_or_else(String::new, |more| format!(" Claims of the last 12 months: {more}."));
         format!(
-            "Rank {} of {total} by {} for {window} (90% rank range {}–{}); tier {}, {}. Cost rank {} of {total}. \
-             Actual to expected (trailing 12 months): {}.{credibility}",
+            "Rank {} of {total} by {} for {window} (90% rank range {}–{}); tier {}, {}. Cost rank {} of {total}, \
+             with {} incurred predicted. Last 12 months' incurred: {}.{unreported} Actual to expected (trailing 12 \
+             months): {}.{credibility}",
             row.rank,
             measure(r.rated),
             row.rank_low,
@@ -243,6 +243,8 @@ impl<'a> Department<'a> {
             row.risk_tier.as_str(),
             row.versus_city.as_str(),
             row.cost_rank,
+            dollars(row.predicted_incurred),
+            advice::incurred_line(row),
             fixed(row.actual_to_expected, 2),
             total = self.total,
             window = self.window,
