@@ -72,7 +72,8 @@ city_addressable_incurred_low,city_addressable_incurred_high,file_stem,data_warn
     let manifest: serde_json::Value = serde_json::from_slice(&files[Path::new("manifest.json")]).unwrap();
     let listed = manifest["outputs"].as_array().unwrap();
     assert_eq!(listed.len(), files.len() - 1);
-    assert_eq!(manifest["inputs"].as_array().unwrap().len(), 4);
+    // The four contract files and the sample's claim valuations.
+    assert_eq!(manifest["inputs"].as_array().unwrap().len(), 5);
     // The PDFs, when poppler is here to read them.
     let Some(cabinet) = pdf_text(&month.join("cabinet.pdf")) else {
         eprintln!("notice: pdftotext not found (apt-get install poppler-utils); PDF text checks skipped");
