@@ -433,7 +433,7 @@ impl RowSpec for Injuries {
 }
 
 pub(super) const INJURY_PRIVACY: PrivacyColumns = PrivacyColumns {
-    flag: inj::PRIVACY_CASE,
+    flag: Some(inj::PRIVACY_CASE),
     nature: inj::NATURE,
     withheld: &[inj::EVENT_DATE, inj::CAUSE, inj::NATURE, inj::BODY_PART],
 };
@@ -541,7 +541,19 @@ impl RowSpec for Claims {
     fn month(r: &ClaimRecord<'_>) -> Option<Month> {
         Some(Month::of(r.injury_date))
     }
+
+    fn withhold(map: &ColumnMap, raw: &[u8], q: &mut QuarantinedRow) {
+        withhold::withhold_privacy(&CLAIM_PRIVACY, Self::COLUMNS, map, raw, q);
+    }
 }
+
+/// A claim of a privacy concern case (by its nature code) keeps no date
+/// nor code in the quarantine, as its case does not.
+const CLAIM_PRIVACY: PrivacyColumns = PrivacyColumns {
+    flag: None,
+    nature: clm::NATURE,
+    withheld: &[clm::INJURY_DATE, clm::REPORTED_DATE, clm::CLOSED_DATE, clm::CAUSE, clm::NATURE, clm::BODY_PART],
+};
 
 /// The cross-column rules of a claim, in a fixed order.
 fn check_claim_dates(r: &ClaimRecord<'_>, ctx: &Context) -> Result<(), Rejection> {

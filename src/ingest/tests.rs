@@ -417,3 +417,24 @@ fn a_quarantined_privacy_case_keeps_its_line_and_column_but_not_its_date_or_code
     assert_eq!((seen[3].0, seen[3].2), (5, "12 fields, the header has 13"));
     assert_eq!(seen[3].3, format!("C4,{p},{p},{p},{p},{p},{p},{p},{p},[redacted],[redacted],[redacted]"));
 }
+
+#[test]
+fn a_quarantined_claim_of_a_privacy_case_keeps_no_date_nor_code() {
+    let head = format!("{CLM_HEAD},cause_code,nature_code,body_part_code");
+    let text = [
+        head.as_str(),
+        "K1,C1,FIRE,2024-01-05,2024-01-07,2024-06-30,open,,10.00,0,0,-5,false,56,77,42", // 2 listed nature, bad reserve
+        "K2,C2,FIRE,2024-01-05,2024-01-07,2024-06-30,open,,10.00,0,0,-5,false,56,52,42", // 3 not a privacy code
+        "K3,C3,FIRE,2024-13-05,2024-01-07,2024-06-30,open,,10.00,0,0,5,false,56,79,42",  // 4 bad date, listed
+        "",
+    ]
+    .join("\n");
+    let dir = folder(&[("claims.csv", &text)]);
+    let loaded = load_dir(dir.path());
+    let q: Vec<&QuarantinedRow> = loaded.quarantined(FileKind::Claims).collect();
+    let p = withhold::PRIVACY_MARK;
+    assert_eq!(q[0].fields.join(","), format!("K1,C1,FIRE,{p},{p},2024-06-30,open,,10.00,0,0,-5,false,{p},{p},{p}"));
+    assert_eq!(q[1].fields.join(","), "K2,C2,FIRE,2024-01-05,2024-01-07,2024-06-30,open,,10.00,0,0,-5,false,56,52,42");
+    assert_eq!((q[2].line, q[2].column.as_str(), q[2].detail.as_str()), (4, "injury_date", withhold::WITHHELD_DETAIL));
+    assert!(!q[2].fields.join(",").contains("2024-13-05"));
+}

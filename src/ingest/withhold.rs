@@ -1,7 +1,10 @@
 //! What a quarantined row must not show: its personal data (for every
 //! file, [`ColumnMap::redact`]) and, for an OSHA privacy concern case of
 //! injuries.csv, its event date, cause, nature and body-part codes, which
-//! the department case lists withhold too (`crate::privacy`). The row is
+//! the department case lists withhold too (`crate::privacy`); a claim of
+//! claims.csv whose nature code marks such a case loses its dates and
+//! codes the same way (claims.csv has no `privacy_case` flag: a case
+//! flagged only in injuries.csv cannot be told from its claim's raw row). The row is
 //! judged from its raw text, since a rejected row has no record to ask.
 //!
 //! A row whose fields cannot be located (a wrong field count, a stray
@@ -39,8 +42,8 @@ pub fn quarantined<S: RowSpec>(map: &ColumnMap, raw: &[u8], line: u64, rejection
 /// Where a file's privacy-case columns are, as indexes into its spec's
 /// columns.
 pub struct PrivacyColumns {
-    /// The `privacy_case` flag.
-    pub flag: usize,
+    /// The `privacy_case` flag, when the file has one.
+    pub flag: Option<usize>,
     /// The nature code the flag is inferred from when it is empty.
     pub nature: usize,
     /// What a privacy case's copy withholds.
@@ -102,14 +105,14 @@ fn mark(field: &mut String) {
 
 fn located_is_privacy(cols: &PrivacyColumns, map: &ColumnMap, fields: &[String]) -> bool {
     let value = |c: usize| map.positions[c].and_then(|p| fields.get(p)).map(|f| f.trim()).filter(|f| !f.is_empty());
-    match value(cols.flag) {
+    match cols.flag.and_then(value) {
         Some(flag) => schema::parse_bool(flag).unwrap_or(true),
         None => listed_nature(value(cols.nature)),
     }
 }
 
 fn may_be_privacy(cols: &PrivacyColumns, map: &ColumnMap, raw: &[u8]) -> bool {
-    let has_flag = map.positions[cols.flag].is_some();
+    let has_flag = cols.flag.is_some_and(|f| map.positions[f].is_some());
     let has_nature = map.positions[cols.nature].is_some();
     raw.split(|b| *b == map.delimiter).any(|token| {
         let token = String::from_utf8_lossy(token);
@@ -128,7 +131,7 @@ mod tests {
     use crate::ingest::FileKind;
 
     const NAMES: &[&str] = &["case_id", "event_date", "cause_code", "nature_code", "privacy_case"];
-    const COLS: PrivacyColumns = PrivacyColumns { flag: 4, nature: 3, withheld: &[1, 2, 3] };
+    const COLS: PrivacyColumns = PrivacyColumns { flag: Some(4), nature: 3, withheld: &[1, 2, 3] };
 
     fn map(width: usize, flag: bool) -> ColumnMap {
         let positions = vec![Some(0), Some(1), Some(2), Some(3), flag.then_some(4)];
