@@ -334,6 +334,9 @@ pub fn city_claims(ranking: &Ranking) -> String {
 
 /// The short form of [`incurred_line`] under the figure it qualifies.
 pub fn incurred_short(row: &RankingRow) -> String {
+    if row.trailing12_claims == 0 && row.trailing12_incurred.0 == 0 {
+        return "no claims in the last 12 months".to_string();
+    }
     match (row.trailing12_incurred_low, row.trailing12_incurred_high) {
         (Some(low), Some(high)) => {
             format!("{} to date; 90% {}–{}", money(row.trailing12_incurred_to_date), money(low), money(high))
@@ -345,6 +348,9 @@ pub fn incurred_short(row: &RankingRow) -> String {
 /// One department's trailing-12 incurred: to date and, when developed,
 /// the estimated ultimate with its 90% interval.
 pub fn incurred_line(row: &RankingRow) -> String {
+    if row.trailing12_claims == 0 && row.trailing12_incurred.0 == 0 {
+        return "none, no claims in the last 12 months".to_string();
+    }
     match (row.trailing12_incurred_low, row.trailing12_incurred_high) {
         (Some(low), Some(high)) => format!(
             "{} to date; estimated ultimate {} (90% interval {}–{})",
@@ -439,5 +445,46 @@ mod tests {
         let text = lean(&thin, 1, "Office").unwrap();
         assert!(text.contains("one recordable case") && text.contains("80% on its peer group's (Office)"), "{text}");
         assert!(lean(&RankingRow { peer_weight: Some(0.2), ..row() }, 40, "Office").is_none());
+    }
+
+    #[test]
+    fn incurred_reads_as_developed_or_not() {
+        let dev = RankingRow {
+            trailing12_claims: 12,
+            trailing12_claims_ultimate: Some(14.4),
+            trailing12_incurred: Cents(25_000_000),
+            trailing12_incurred_to_date: Cents(20_000_000),
+            trailing12_incurred_low: Some(Cents(21_000_000)),
+            trailing12_incurred_high: Some(Cents(29_000_000)),
+            ..row()
+        };
+        assert_eq!(
+            incurred_line(&dev),
+            "$200,000 to date; estimated ultimate $250,000 (90% interval $210,000–$290,000)"
+        );
+        assert_eq!(incurred_short(&dev), "$200,000 to date; 90% $210,000–$290,000");
+        let raw = RankingRow { trailing12_incurred_low: None, trailing12_incurred_high: None, ..dev.clone() };
+        assert_eq!(incurred_line(&raw), "$200,000 to date (not developed)");
+        let ranking = Ranking {
+            as_of: Month::from_index(2025 * 12 + 11),
+            horizon: 12,
+            rated: true,
+            city_predicted: 1.0,
+            city_actual_to_expected: None,
+            compared_with: None,
+            data_warning: None,
+            city_addressable: Default::default(),
+            experience_applied: false,
+            rows: vec![dev.clone()],
+        };
+        assert!(developed(&ranking));
+        assert!(incurred_basis(&ranking).contains("$200,000 to date becomes $250,000 ultimate"));
+        let none = RankingRow { trailing12_claims: 0, trailing12_incurred: Cents(0), ..raw };
+        assert_eq!(incurred_short(&none), "no claims in the last 12 months");
+        assert_eq!(
+            unreported_claims(12, Some(14.4)).as_deref(),
+            Some("about 2 more claims of these months expected to be reported")
+        );
+        assert_eq!(unreported_claims(12, Some(12.3)), None);
     }
 }
