@@ -600,6 +600,12 @@ pub struct InjuryRecord<'a> {
     pub privacy_case: Option<bool>,
 }
 
+/// A claim's paid amount from its parts, a missing part counting as zero
+/// (claims.csv and claim_valuations.csv alike).
+pub fn paid(medical: Option<Cents>, indemnity: Option<Cents>, expense: Option<Cents>) -> Cents {
+    [medical, indemnity, expense].into_iter().flatten().fold(Cents(0), |a, b| a + b)
+}
+
 /// One validated row of `claims.csv`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClaimRecord<'a> {
@@ -642,7 +648,7 @@ pub struct ClaimRecord<'a> {
 impl ClaimRecord<'_> {
     /// paid = medical + indemnity + expense (missing counts as zero).
     pub fn paid(&self) -> Cents {
-        [self.paid_medical, self.paid_indemnity, self.paid_expense].into_iter().flatten().fold(Cents(0), |a, b| a + b)
+        paid(self.paid_medical, self.paid_indemnity, self.paid_expense)
     }
 
     /// incurred = paid + outstanding reserve.

@@ -39,7 +39,7 @@ pub struct ValuationRecord<'a> {
 impl ValuationRecord<'_> {
     /// paid = medical + indemnity + expense (missing counts as zero).
     pub fn paid(&self) -> Cents {
-        [self.paid_medical, self.paid_indemnity, self.paid_expense].into_iter().flatten().fold(Cents(0), |a, b| a + b)
+        schema::paid(self.paid_medical, self.paid_indemnity, self.paid_expense)
     }
 
     /// incurred = paid + outstanding reserve.

@@ -392,9 +392,7 @@ impl Panel {
                         *cell += f64::from(n);
                     }
                 }
-                for a in 1..ages {
-                    row[a] += row[a - 1];
-                }
+                valuation::cumulate(&mut row);
                 row
             })
             .collect()

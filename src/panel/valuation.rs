@@ -162,13 +162,16 @@ fn department(points: &[ValuationPoint], start: Month, end: Month, cap: Cents) -
         }
     }
     for rows in [&mut out.incurred, &mut out.incurred_capped, &mut out.paid] {
-        for row in rows.iter_mut() {
-            for a in 1..row.len() {
-                row[a] += row[a - 1];
-            }
-        }
+        rows.iter_mut().for_each(|row| cumulate(row));
     }
     out
+}
+
+/// Increments along the ages to cumulative values, in place.
+pub(super) fn cumulate(row: &mut [f64]) {
+    for a in 1..row.len() {
+        row[a] += row[a - 1];
+    }
 }
 
 #[cfg(test)]

@@ -152,11 +152,18 @@ pub fn estimate(t: &Triangle, options: &FactorOptions) -> Result<Factors, Develo
     };
     let std_err = sigma.iter().zip(&bases).map(|(s, b)| Some(s.as_ref()? / b.as_ref()?.sqrt())).collect();
     let tail = tail_factor(t, &ata, options.tail)?;
-    let mut cdf = vec![tail; steps + 1];
-    for k in (0..steps).rev() {
+    let cdf = cdfs(&ata, tail);
+    Ok(Factors { average: options.average, ata, cdf, tail, sigma, std_err, zero_bases, no_base })
+}
+
+/// The CDF from every age to ultimate: the product of the factors from it
+/// on, and the tail (the last entry is the tail alone).
+pub fn cdfs(ata: &[f64], tail: f64) -> Vec<f64> {
+    let mut cdf = vec![tail; ata.len() + 1];
+    for k in (0..ata.len()).rev() {
         cdf[k] = cdf[k + 1] * ata[k];
     }
-    Ok(Factors { average: options.average, ata, cdf, tail, sigma, std_err, zero_bases, no_base })
+    cdf
 }
 
 /// Mack's rule for the steps without a sigma, from the two before each

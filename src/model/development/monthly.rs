@@ -152,10 +152,7 @@ fn blend(own: Option<&Factors>, city: &Factors, z: f64) -> Factors {
             None => city.ata[k],
         })
         .collect();
-    let mut cdf = vec![city.tail; ata.len() + 1];
-    for k in (0..ata.len()).rev() {
-        cdf[k] = cdf[k + 1] * ata[k];
-    }
+    let cdf = factors::cdfs(&ata, city.tail);
     Factors { average: Average::Volume, ata, cdf, ..city.clone() }
 }
 
@@ -218,14 +215,10 @@ mod tests {
     use super::*;
 
     fn factors(ata: &[f64]) -> Factors {
-        let mut cdf = vec![1.0; ata.len() + 1];
-        for k in (0..ata.len()).rev() {
-            cdf[k] = cdf[k + 1] * ata[k];
-        }
         Factors {
             average: Average::Volume,
             ata: ata.to_vec(),
-            cdf,
+            cdf: factors::cdfs(ata, 1.0),
             tail: 1.0,
             sigma: vec![Some(1.0); ata.len()],
             std_err: vec![Some(0.01); ata.len()],
